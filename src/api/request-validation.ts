@@ -1,0 +1,126 @@
+// Turns a request (JSON body or query string) into the handler's typed input, and zod's complaints
+// into the messages MLflow's server gives for the same mistakes.
+import { z } from 'zod';
+import { MlflowError } from '../http/errors.js';
+
+const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
+
+/** Python's name for a JSON value's type, as MLflow's hints print it. */
+function pythonTypeName(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  switch (typeof value) {
+    case 'string':
+      return 'str';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(value) ? 'int' : 'float';
+    case 'object':
+      return 'dict';
+    default:
+      return typeof value;
+  }
+}
+
+function pythonJson(value: unknown): string {
+  // Mirrors json.dumps(value, sort_keys=True, separators=(",", ":")).
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+/** `metrics[0].key`, as MLflow names a nested field in its messages. */
+export function formatPath(path: PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+export function toMlflowError(error: z.ZodError, input: unknown): MlflowError {
+  const issue = error.issues[0];
+  const fieldPath = formatPath(issue.path) || 'request';
+  const value = valueAt(input, issue.path);
+  if (value === undefined || (issue.code === 'too_small' && value === '')) {
+    return MlflowError.invalidParameter(
+      `Missing value for required parameter '${fieldPath}'.${API_DOCS_HINT}`,
+    );
+  }
+  if (issue.code === 'custom' || issue.code === 'too_big' || issue.code === 'too_small') {
+    if (issue.message && !issue.message.startsWith('Invalid input')) {
+      return MlflowError.invalidParameter(issue.message);
+    }
+  }
+  return MlflowError.invalidParameter(
+    `Invalid value ${pythonJson(value)} for parameter '${fieldPath}' supplied:  Hint: Value was of type '${pythonTypeName(value)}'.${API_DOCS_HINT}`,
+  );
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodNullable
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.out as z.ZodType;
+    } else {
+      return current;
+    }
+  }
+}
+
+/**
+ * GET parameters arrive as strings; like MLflow, a field declared repeated takes every occurrence,
+ * a boolean takes `true`/`false`, and anything else takes the first occurrence.
+ */
+export function queryToJson(
+  schema: z.ZodType,
+  query: Record<string, unknown>,
+): Record<string, unknown> {
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+  const json: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(query)) {
+    const field = shape[key];
+    const values = Array.isArray(raw) ? raw : [raw];
+    if (!field) {
+      json[key] = values[0];
+      continue;
+    }
+    const inner = unwrap(field);
+    if (inner instanceof z.ZodArray) {
+      json[key] = values;
+    } else if (inner instanceof z.ZodBoolean) {
+      const text = String(values[0]).toLowerCase();
+      if (text !== 'true' && text !== 'false') {
+        throw MlflowError.invalidParameter(
+          `Invalid boolean value: ${String(values[0])}, must be 'true' or 'false'.`,
+        );
+      }
+      json[key] = text === 'true';
+    } else {
+      json[key] = values[0];
+    }
+  }
+  return json;
+}
+
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw toMlflowError(result.error, input);
+  return result.data;
+}

@@ -1,0 +1,301 @@
+// MLflow's run API family: create, get, update, delete, restore, tags, params, log-batch,
+// log-inputs and search.
+import { z } from 'zod';
+import { MlflowError } from '../http/errors.js';
+import { searchRunIds } from '../search/run-search.js';
+import { generateRunName } from '../services/run-names.js';
+import {
+  validateBatchLimits,
+  validateDatasetInputs,
+  validateMetric,
+  validateParam,
+  validateRunId,
+  validateTag,
+  validateUniqueParamKeys,
+} from '../services/validation.js';
+import { parseExperimentId } from '../store/experiments.js';
+import {
+  createRun,
+  deleteRunTag,
+  getRun,
+  loadRuns,
+  logBatch,
+  logInputs,
+  logParam,
+  RUN_NAME_TAG,
+  setRunLifecycle,
+  setRunTag,
+  updateRun,
+} from '../store/runs.js';
+import { endpoint } from './endpoint.js';
+import { double, int64, requiredString } from './fields.js';
+import { runInfoJson, runJson } from './run-json.js';
+import { viewType } from './view-type.js';
+
+const V2 = '/2.0/mlflow/runs';
+const TAG = 'Runs';
+const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+const SEARCH_DEFAULT_MAX_RESULTS = 1000;
+const SEARCH_MAX_RESULTS = 50000;
+const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
+
+function missing(field: string): MlflowError {
+  return MlflowError.invalidParameter(
+    `Missing value for required parameter '${field}'.${API_DOCS_HINT}`,
+  );
+}
+
+/** Older clients send `run_uuid`; MLflow accepts it wherever `run_id` is asked for. */
+const runRef = { run_id: z.string().optional(), run_uuid: z.string().optional() };
+export function runIdOf(input: { run_id?: string; run_uuid?: string }): string {
+  const runId = input.run_id || input.run_uuid;
+  if (!runId) throw missing('run_id');
+  return runId;
+}
+
+const runStatus = () =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v))
+        ? (RUN_STATUSES[Number(v) - 1] ?? v)
+        : v,
+    z.enum(RUN_STATUSES),
+  );
+
+const tagList = z.array(z.object({ key: z.string().optional(), value: z.string().optional() }));
+
+const datasetInput = z.object({
+  tags: z.array(z.object({ key: requiredString(), value: z.string() })).optional(),
+  dataset: z.object({
+    name: requiredString(),
+    digest: requiredString(),
+    source_type: requiredString(),
+    source: requiredString(),
+    schema: z.string().optional(),
+    profile: z.string().optional(),
+  }),
+});
+
+function validTags(tags: { key?: string; value?: string }[], prefix: (i: number) => string) {
+  return tags.map((t, i) => validateTag(t.key, t.value ?? '', prefix(i)));
+}
+
+export const runEndpoints = [
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/create`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Create a run',
+    request: z.object({
+      experiment_id: z.string().optional(),
+      user_id: z.string().optional(),
+      run_name: z.string().optional(),
+      start_time: int64().optional(),
+      tags: tagList.optional(),
+    }),
+    handler: async (input, { project }) => {
+      const tags = validTags(input.tags ?? [], (i) => `tags[${i}]`);
+      const nameTag = tags.filter((t) => t.key === RUN_NAME_TAG).at(-1)?.value;
+      if (input.run_name && nameTag && input.run_name !== nameTag) {
+        throw MlflowError.invalidParameter(
+          "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values " +
+            `(run_name='${input.run_name}', mlflow.runName='${nameTag}').`,
+        );
+      }
+      const runName = input.run_name || nameTag || generateRunName();
+      if (!nameTag) tags.push({ key: RUN_NAME_TAG, value: runName });
+      const runId = await createRun(project.db, {
+        experimentId: parseExperimentId(input.experiment_id ?? '0'),
+        userId: input.user_id ?? '',
+        startTime: input.start_time ?? Date.now(),
+        runName,
+        tags,
+      });
+      return { run: runJson(await getRun(project.db, runId), { outputs: false }) };
+    },
+  }),
+  endpoint({
+    method: 'GET',
+    paths: [`${V2}/get`],
+    access: 'read',
+    tag: TAG,
+    summary: 'Get a run',
+    request: z.object(runRef),
+    handler: async (input, { project }) => ({
+      run: runJson(await getRun(project.db, runIdOf(input))),
+    }),
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/update`],
+    access: 'write',
+    tag: TAG,
+    summary: "Update a run's status, end time or name",
+    request: z.object({
+      ...runRef,
+      status: runStatus().optional(),
+      end_time: int64().optional(),
+      run_name: z.string().optional(),
+    }),
+    handler: async (input, { project }) => {
+      const info = await updateRun(project.db, runIdOf(input), {
+        status: input.status,
+        endTime: input.end_time,
+        runName: input.run_name,
+      });
+      return { run_info: runInfoJson(info) };
+    },
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/delete`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Mark a run deleted',
+    request: z.object({ run_id: requiredString() }),
+    handler: async (input, { project }) => {
+      await setRunLifecycle(project.db, input.run_id, 'deleted');
+      return {};
+    },
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/restore`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Restore a deleted run',
+    request: z.object({ run_id: requiredString() }),
+    handler: async (input, { project }) => {
+      await setRunLifecycle(project.db, input.run_id, 'active');
+      return {};
+    },
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/set-tag`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Set a tag on a run',
+    request: z.object({ ...runRef, key: requiredString(), value: z.string().optional() }),
+    handler: async (input, { project }) => {
+      const tag = validateTag(input.key, input.value ?? '');
+      await setRunTag(project.db, runIdOf(input), tag);
+      return {};
+    },
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/delete-tag`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Delete a tag from a run',
+    request: z.object({ run_id: requiredString(), key: requiredString() }),
+    handler: async (input, { project }) => {
+      await deleteRunTag(project.db, input.run_id, input.key);
+      return {};
+    },
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/log-parameter`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Log a parameter',
+    request: z.object({ ...runRef, key: requiredString(), value: z.string().optional() }),
+    handler: async (input, { project }) => {
+      const runId = runIdOf(input);
+      await logParam(project.db, runId, validateParam(input.key, input.value ?? ''));
+      return {};
+    },
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/log-batch`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Log metrics, params and tags in one request',
+    request: z.object({
+      run_id: requiredString(),
+      metrics: z
+        .array(
+          z.object({
+            key: requiredString(),
+            value: double(),
+            timestamp: int64(),
+            step: int64().optional(),
+          }),
+        )
+        .optional(),
+      params: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
+      tags: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
+    }),
+    handler: async (input, { project }) => {
+      const metrics = (input.metrics ?? []).map((m, i) => {
+        validateMetric(m, `metrics[${i}]`);
+        return { key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 };
+      });
+      const params = (input.params ?? []).map((p, i) =>
+        validateParam(p.key, p.value ?? '', `params[${i}]`),
+      );
+      const tags = validTags(input.tags ?? [], (i) => `tags[${i}]`);
+      validateBatchLimits(metrics.length, params.length, tags.length);
+      validateUniqueParamKeys(params.map((p) => p.key));
+      validateRunId(input.run_id);
+      await logBatch(project.db, input.run_id, { metrics, params, tags });
+      return {};
+    },
+  }),
+  endpoint({
+    method: 'POST',
+    paths: [`${V2}/log-inputs`],
+    access: 'write',
+    tag: TAG,
+    summary: 'Log dataset inputs of a run',
+    request: z.object({ run_id: requiredString(), datasets: z.array(datasetInput).optional() }),
+    handler: async (input, { project }) => {
+      const datasets = (input.datasets ?? []).map((d) => ({
+        tags: d.tags ?? [],
+        dataset: d.dataset,
+      }));
+      validateDatasetInputs(datasets);
+      await logInputs(project.db, input.run_id, datasets);
+      return {};
+    },
+  }),
+  ...(['POST', 'GET'] as const).map((method) =>
+    endpoint({
+      method,
+      paths: [`${V2}/search`],
+      access: 'read',
+      tag: TAG,
+      summary: 'Search runs',
+      request: z.object({
+        experiment_ids: z.array(z.string()).optional(),
+        filter: z.string().optional(),
+        run_view_type: viewType().optional(),
+        max_results: int64()
+          .refine((n) => n <= SEARCH_MAX_RESULTS)
+          .optional(),
+        order_by: z.array(z.string()).optional(),
+        page_token: z.string().optional(),
+      }),
+      handler: async (input, { project }) => {
+        const experimentIds = (input.experiment_ids ?? []).map(parseExperimentId);
+        const page = await searchRunIds(project.db, {
+          experimentIds,
+          filter: input.filter,
+          runViewType: input.run_view_type ?? 'ACTIVE_ONLY',
+          orderBy: input.order_by ?? [],
+          maxResults: input.max_results ?? SEARCH_DEFAULT_MAX_RESULTS,
+          pageToken: input.page_token || undefined,
+        });
+        const runs = await loadRuns(project.db, page.runIds);
+        return {
+          ...(runs.length ? { runs: runs.map((r) => runJson(r)) } : {}),
+          ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+        };
+      },
+    }),
+  ),
+];

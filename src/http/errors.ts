@@ -1,0 +1,116 @@
+// MLflow's error model: a code from databricks.proto, mapped to the HTTP status MLflow's server uses,
+// written as {"error_code", "message"}. Everything the server rejects goes through here.
+import type { ErrorRequestHandler } from 'express';
+
+const STATUS_BY_CODE = {
+  INTERNAL_ERROR: 500,
+  INVALID_STATE: 500,
+  DATA_LOSS: 500,
+  NOT_IMPLEMENTED: 501,
+  TEMPORARILY_UNAVAILABLE: 503,
+  DEADLINE_EXCEEDED: 504,
+  REQUEST_LIMIT_EXCEEDED: 429,
+  CANCELLED: 499,
+  RESOURCE_EXHAUSTED: 429,
+  ABORTED: 409,
+  RESOURCE_CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  NOT_FOUND: 404,
+  ENDPOINT_NOT_FOUND: 404,
+  RESOURCE_DOES_NOT_EXIST: 404,
+  PERMISSION_DENIED: 403,
+  CUSTOMER_UNAUTHORIZED: 401,
+  UNAUTHENTICATED: 401,
+  BAD_REQUEST: 400,
+  RESOURCE_ALREADY_EXISTS: 400,
+  INVALID_PARAMETER_VALUE: 400,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS_BY_CODE;
+
+export class MlflowError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MlflowError';
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+
+  static invalidParameter(message: string): MlflowError {
+    return new MlflowError('INVALID_PARAMETER_VALUE', message);
+  }
+
+  static notFound(message: string): MlflowError {
+    return new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
+  }
+}
+
+// MLflow 3.x adds a classification to each error it raises (mlflow/error_classification.py,
+// client-side table): [sqlstate, error_class]. Codes outside the table carry neither.
+const CLASSIFICATION: Partial<Record<ErrorCode, [string, string]>> = {
+  BAD_REQUEST: ['KAM00', 'INVALID_PARAMETER_VALUE'],
+  CUSTOMER_UNAUTHORIZED: ['KAM00', 'PERMISSION_DENIED'],
+  ENDPOINT_NOT_FOUND: ['KAM00', 'RESOURCE_NOT_FOUND'],
+  INTERNAL_ERROR: ['XXM00', 'CLIENT_INTERNAL_ERROR'],
+  INVALID_PARAMETER_VALUE: ['KAM00', 'INVALID_PARAMETER_VALUE'],
+  INVALID_STATE: ['XXM00', 'CLIENT_INTERNAL_ERROR'],
+  NOT_FOUND: ['KAM00', 'RESOURCE_NOT_FOUND'],
+  PERMISSION_DENIED: ['KAM00', 'PERMISSION_DENIED'],
+  RESOURCE_ALREADY_EXISTS: ['KAM00', 'RESOURCE_ALREADY_EXISTS'],
+  RESOURCE_DOES_NOT_EXIST: ['KAM00', 'RESOURCE_NOT_FOUND'],
+  TEMPORARILY_UNAVAILABLE: ['XXM00', 'CLIENT_INTERNAL_ERROR'],
+};
+
+export interface ErrorBody {
+  error_code: string;
+  message: string;
+  sqlstate?: string;
+  error_class?: string;
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  const classification = CLASSIFICATION[code];
+  if (!classification) return { error_code: code, message };
+  return { error_code: code, message, sqlstate: classification[0], error_class: classification[1] };
+}
+
+/** Maps anything thrown below the edge to MLflow's envelope; never leaks a stack to the client. */
+export function errorMiddleware(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof MlflowError) {
+      res.status(err.status).json(errorBody(err.code, err.message));
+      return;
+    }
+    // body-parser errors: malformed JSON, oversized bodies, bad encodings.
+    const bodyError = err as { type?: string; status?: number; message?: string };
+    if (bodyError?.type === 'entity.parse.failed') {
+      res
+        .status(400)
+        .json(errorBody('BAD_REQUEST', `Malformed JSON in request body: ${bodyError.message}`));
+      return;
+    }
+    if (bodyError?.type === 'entity.too.large') {
+      res.status(413).json(errorBody('RESOURCE_EXHAUSTED', 'Request body is too large.'));
+      return;
+    }
+    if (
+      typeof bodyError?.status === 'number' &&
+      bodyError.status >= 400 &&
+      bodyError.status < 500
+    ) {
+      res.status(bodyError.status).json(errorBody('BAD_REQUEST', String(bodyError.message)));
+      return;
+    }
+    log(`unhandled error on ${req.method} ${req.originalUrl}`, err);
+    res.status(500).json(errorBody('INTERNAL_ERROR', 'Internal server error.'));
+  };
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Command-line entry: `serve` (the default) runs the server, `db upgrade` migrates every project.
+import { Command } from 'commander';
+import { createApp } from './app.js';
+import { loadConfig, type ConfigFlags } from './config.js';
+import { ProjectRegistry } from './store/projects.js';
+import { VERSION } from './version.js';
+
+const program = new Command()
+  .name('trackd')
+  .description('An MLflow-compatible tracking server')
+  .version(VERSION);
+
+program
+  .command('serve', { isDefault: true })
+  .description('serve the MLflow REST API')
+  .option('--host <host>', 'address to bind (env TRACKD_HOST)')
+  .option('--port <port>', 'port to listen on (env TRACKD_PORT)')
+  .option('--data-dir <dir>', 'data root holding one folder per project (env TRACKD_DATA_DIR)')
+  .action((flags: ConfigFlags) => {
+    const config = loadConfig(flags);
+    const { app, close } = createApp(config);
+    const server = app.listen(config.port, config.host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      console.log(
+        `trackd ${VERSION} listening on http://${config.host}:${port} (data: ${config.dataDir})`,
+      );
+    });
+    server.on('error', (err) => {
+      console.error(`trackd: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+      process.exit(1);
+    });
+    const shutdown = () => {
+      server.close(() => void close().then(() => process.exit(0)));
+      setTimeout(() => process.exit(0), 5000).unref();
+    };
+    process.on('SIGINT', shutdown);
+    process.on('SIGTERM', shutdown);
+  });
+
+program
+  .command('db')
+  .description('database maintenance')
+  .command('upgrade')
+  .description("apply pending schema migrations to every project's database")
+  .option('--data-dir <dir>', 'data root (env TRACKD_DATA_DIR)')
+  .action(async (flags: ConfigFlags) => {
+    const config = loadConfig(flags);
+    const projects = new ProjectRegistry(config.dataDir);
+    const applied = await projects.upgradeAll();
+    for (const [name, migrations] of Object.entries(applied)) {
+      console.log(`${name}: ${migrations.length ? migrations.join(', ') : 'up to date'}`);
+    }
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`trackd: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

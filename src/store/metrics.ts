@@ -1,0 +1,187 @@
+// Metric persistence: the full history of every metric, plus `latest_metrics`, the per-run latest
+// value kept up to date in the same transaction so searches and run views never scan history.
+import { sql } from 'kysely';
+import { MlflowError } from '../http/errors.js';
+import type { Db } from './experiments.js';
+
+export interface MetricPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+interface StoredPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}
+
+/** NaN is stored as 0 with is_nan set, as MLflow's SQL store does (SQL engines lack NaN). */
+function toStored(m: MetricPoint): StoredPoint {
+  const isNan = Number.isNaN(m.value);
+  return {
+    key: m.key,
+    value: isNan ? 0 : m.value,
+    timestamp: m.timestamp,
+    step: m.step,
+    is_nan: isNan ? 1 : 0,
+  };
+}
+
+export function fromStored(row: {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}): MetricPoint {
+  return {
+    key: row.key,
+    value: row.is_nan ? NaN : Number(row.value),
+    timestamp: Number(row.timestamp),
+    step: Number(row.step),
+  };
+}
+
+/** MLflow's "more recent" order: by step, then timestamp, then (stored) value. */
+function isNewer(a: StoredPoint, b: StoredPoint): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return a.value > b.value;
+}
+
+const INSERT_CHUNK = 150; // rows per INSERT: 6 bound values each stays under SQLite's variable limit
+
+export async function writeMetrics(db: Db, runId: string, metrics: MetricPoint[]): Promise<void> {
+  if (!metrics.length) return;
+  const rows = metrics.map(toStored);
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    await db
+      .insertInto('metrics')
+      .values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: runId })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+
+  const newest = new Map<string, StoredPoint>();
+  for (const row of rows) {
+    const current = newest.get(row.key);
+    if (!current || isNewer(row, current)) newest.set(row.key, row);
+  }
+  const keys = [...newest.keys()];
+  const existing = new Map<string, StoredPoint>();
+  for (let i = 0; i < keys.length; i += 500) {
+    const found = await db
+      .selectFrom('latest_metrics')
+      .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
+      .where('run_uuid', '=', runId)
+      .where('key', 'in', keys.slice(i, i + 500))
+      .execute();
+    for (const f of found) existing.set(f.key, f);
+  }
+  const updates = [...newest.values()].filter((row) => {
+    const old = existing.get(row.key);
+    return !old || isNewer(row, old);
+  });
+  for (let i = 0; i < updates.length; i += INSERT_CHUNK) {
+    await db
+      .insertInto('latest_metrics')
+      .values(updates.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: runId })))
+      .onConflict((oc) =>
+        oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          timestamp: eb.ref('excluded.timestamp'),
+          step: eb.ref('excluded.step'),
+          is_nan: eb.ref('excluded.is_nan'),
+        })),
+      )
+      .execute();
+  }
+}
+
+async function assertRunExists(db: Db, runId: string): Promise<void> {
+  const row = await db
+    .selectFrom('runs')
+    .select('run_uuid')
+    .where('run_uuid', '=', runId)
+    .executeTakeFirst();
+  if (!row) throw MlflowError.notFound(`Run with id=${runId} not found`);
+}
+
+/** One metric's history in MLflow's order (timestamp, step, value), optionally one page of it. */
+export async function getMetricHistory(
+  db: Db,
+  runId: string,
+  key: string,
+  page: { offset: number; maxResults?: number },
+): Promise<{ metrics: MetricPoint[]; hasMore: boolean }> {
+  await assertRunExists(db, runId);
+  let query = db
+    .selectFrom('metrics')
+    .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
+    .where('run_uuid', '=', runId)
+    .where('key', '=', key)
+    .orderBy('timestamp')
+    .orderBy('step')
+    .orderBy('value');
+  if (page.maxResults !== undefined) query = query.limit(page.maxResults + 1);
+  // OFFSET needs a LIMIT in SQLite; an unbounded page uses the largest one.
+  if (page.offset > 0) {
+    query = (page.maxResults === undefined ? query.limit(Number.MAX_SAFE_INTEGER) : query).offset(
+      page.offset,
+    );
+  }
+  const rows = await query.execute();
+  const hasMore = page.maxResults !== undefined && rows.length > page.maxResults;
+  return { metrics: (hasMore ? rows.slice(0, page.maxResults) : rows).map(fromStored), hasMore };
+}
+
+/**
+ * Up to `maxResults` points per run, evenly spread over the ordered history (optionally within a
+ * step range), keeping the last point: NTILE buckets, first row of each, as MLflow samples.
+ */
+export async function sampleMetricHistory(
+  db: Db,
+  runIds: string[],
+  key: string,
+  maxResults: number,
+  steps?: { start: number; end: number },
+): Promise<(MetricPoint & { run_id: string })[]> {
+  for (const runId of runIds) await assertRunExists(db, runId);
+  const buckets = Math.max(1, maxResults);
+  const out: (MetricPoint & { run_id: string })[] = [];
+  for (const runId of runIds) {
+    const range = steps ? sql`and step >= ${steps.start} and step <= ${steps.end}` : sql``;
+    const { rows } = await sql<StoredPoint>`
+      select key, value, timestamp, step, is_nan from (
+        select key, value, timestamp, step, is_nan,
+               row_number() over (partition by bucket order by step, timestamp, value, is_nan) as rn
+        from (
+          select key, value, timestamp, step, is_nan,
+                 ntile(${buckets}) over (order by step, timestamp, value, is_nan) as bucket
+          from metrics where run_uuid = ${runId} and key = ${key} ${range}
+        ) bucketed
+      ) ranked
+      where rn = 1
+      order by step, timestamp, value, is_nan`.execute(db);
+    const { rows: lastRows } = await sql<StoredPoint>`
+      select key, value, timestamp, step, is_nan from metrics
+      where run_uuid = ${runId} and key = ${key} ${range}
+      order by step desc, timestamp desc, value desc, is_nan desc limit 1`.execute(db);
+    const last = lastRows[0];
+    const sameAs = (a: StoredPoint, b: StoredPoint) =>
+      a.step === b.step &&
+      a.timestamp === b.timestamp &&
+      a.is_nan === b.is_nan &&
+      (a.is_nan === 1 || a.value === b.value);
+    if (last && (!rows.length || !sameAs(rows[rows.length - 1], last))) {
+      if (rows.length >= buckets) rows[rows.length - 1] = last;
+      else rows.push(last);
+    }
+    for (const row of rows) out.push({ ...fromStored(row), run_id: runId });
+  }
+  return out;
+}

@@ -1,0 +1,242 @@
+// Opens, caches and closes per-project databases. A project is a folder under the data root holding
+// one SQLite file (`mlflow.db`) and one artifact folder (`artifacts/`).
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { migrationProvider } from '../../migrations/index.js';
+import type { Database } from './schema.js';
+
+export const DEFAULT_PROJECT = 'default';
+const DB_FILE = 'mlflow.db';
+const SETTINGS_FILE = 'project.json';
+
+export interface ProjectSettings {
+  description?: string;
+  default_artifact_root?: string;
+}
+
+export interface ProjectContext {
+  name: string;
+  db: Kysely<Database>;
+  /** Absolute path of the project's artifact folder (may not exist yet). */
+  artifactDir: string;
+  /** False for the empty read-only stand-in used when reading a project that was never written. */
+  persisted: boolean;
+}
+
+interface OpenProject {
+  context: ProjectContext;
+  leases: number;
+}
+
+function openSqlite(file: string): SQLite.Database {
+  const sqlite = new SQLite(file);
+  // WAL lets readers proceed while a writer commits; NORMAL is durable across process crashes in
+  // WAL mode (only an OS crash can lose the last commits); the busy timeout covers other processes
+  // (e.g. `trackd db upgrade`) holding the write lock.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return sqlite;
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export class ProjectRegistry {
+  private readonly open = new Map<string, Promise<OpenProject>>();
+  private emptyProject?: Promise<Kysely<Database>>;
+
+  constructor(
+    readonly dataDir: string,
+    private readonly maxOpen = 64,
+  ) {}
+
+  projectDir(name: string): string {
+    return path.join(this.dataDir, name);
+  }
+
+  exists(name: string): boolean {
+    return fs.existsSync(path.join(this.projectDir(name), DB_FILE));
+  }
+
+  /** Names of every project that has been written, plus `default`, sorted. */
+  list(): string[] {
+    const names = new Set<string>([DEFAULT_PROJECT]);
+    if (fs.existsSync(this.dataDir)) {
+      for (const entry of fs.readdirSync(this.dataDir, { withFileTypes: true })) {
+        if (entry.isDirectory() && this.exists(entry.name)) names.add(entry.name);
+      }
+    }
+    return [...names].sort();
+  }
+
+  /**
+   * Leases a project for one request. With `create` false and no project on disk, answers with an
+   * empty in-memory project so reads behave as MLflow's would on a fresh store, and nothing is
+   * written. Callers must call `release` when done.
+   */
+  async acquire(
+    name: string,
+    create: boolean,
+  ): Promise<{ context: ProjectContext; release: () => void }> {
+    if (!create && !this.open.has(name) && !this.exists(name)) {
+      const db = await this.empty();
+      const context = {
+        name,
+        db,
+        artifactDir: path.join(this.projectDir(name), 'artifacts'),
+        persisted: false,
+      };
+      return { context, release: () => {} };
+    }
+    let pending = this.open.get(name);
+    if (!pending) {
+      pending = this.openProject(name);
+      this.open.set(name, pending);
+      pending.catch(() => this.open.delete(name));
+    } else {
+      // Move to the most-recently-used end.
+      this.open.delete(name);
+      this.open.set(name, pending);
+    }
+    const project = await pending;
+    project.leases++;
+    this.evictIdle();
+    let released = false;
+    return {
+      context: project.context,
+      release: () => {
+        if (released) return;
+        released = true;
+        project.leases--;
+      },
+    };
+  }
+
+  /** Runs `fn` with a leased project and releases it afterwards. */
+  async with<T>(
+    name: string,
+    create: boolean,
+    fn: (ctx: ProjectContext) => Promise<T>,
+  ): Promise<T> {
+    const { context, release } = await this.acquire(name, create);
+    try {
+      return await fn(context);
+    } finally {
+      release();
+    }
+  }
+
+  /** Creates the project on disk (idempotent). Returns false when it already existed. */
+  async create(name: string): Promise<boolean> {
+    const existed = this.exists(name);
+    await this.with(name, true, async () => undefined);
+    return !existed;
+  }
+
+  /** The project's settings kept beside its database (MLflow's workspace fields). */
+  async readSettings(name: string): Promise<ProjectSettings> {
+    try {
+      const text = await fs.promises.readFile(
+        path.join(this.projectDir(name), SETTINGS_FILE),
+        'utf8',
+      );
+      return JSON.parse(text) as ProjectSettings;
+    } catch {
+      return {};
+    }
+  }
+
+  async writeSettings(name: string, settings: ProjectSettings): Promise<void> {
+    const file = path.join(this.projectDir(name), SETTINGS_FILE);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    // Write-then-rename so a crash never leaves a half-written settings file.
+    await fs.promises.writeFile(`${file}.tmp`, JSON.stringify(settings));
+    await fs.promises.rename(`${file}.tmp`, file);
+  }
+
+  /** Closes the project's database and removes its folder, artifacts included. */
+  async delete(name: string): Promise<void> {
+    const pending = this.open.get(name);
+    this.open.delete(name);
+    if (pending) await (await pending).context.db.destroy();
+    await fs.promises.rm(this.projectDir(name), { recursive: true, force: true });
+  }
+
+  /** Applies pending migrations to every project on disk; returns what was applied per project. */
+  async upgradeAll(): Promise<Record<string, string[]>> {
+    const applied: Record<string, string[]> = {};
+    for (const name of this.list().filter((n) => this.exists(n))) {
+      const db = new Kysely<Database>({
+        dialect: new SqliteDialect({
+          database: openSqlite(path.join(this.projectDir(name), DB_FILE)),
+        }),
+      });
+      try {
+        applied[name] = await migrateToLatest(db);
+      } finally {
+        await db.destroy();
+      }
+    }
+    return applied;
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.open.values()];
+    this.open.clear();
+    for (const pending of all) {
+      try {
+        await (await pending).context.db.destroy();
+      } catch {
+        // A project that failed to open has nothing to close.
+      }
+    }
+    if (this.emptyProject) await (await this.emptyProject).destroy();
+    this.emptyProject = undefined;
+  }
+
+  private async openProject(name: string): Promise<OpenProject> {
+    const dir = this.projectDir(name);
+    await fs.promises.mkdir(path.join(dir, 'artifacts'), { recursive: true });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: openSqlite(path.join(dir, DB_FILE)) }),
+    });
+    await migrateToLatest(db);
+    return {
+      context: { name, db, artifactDir: path.join(dir, 'artifacts'), persisted: true },
+      leases: 0,
+    };
+  }
+
+  private empty(): Promise<Kysely<Database>> {
+    if (!this.emptyProject) {
+      this.emptyProject = (async () => {
+        const db = new Kysely<Database>({
+          dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
+        });
+        await migrateToLatest(db);
+        return db;
+      })();
+    }
+    return this.emptyProject;
+  }
+
+  private evictIdle(): void {
+    if (this.open.size <= this.maxOpen) return;
+    for (const [name, pending] of this.open) {
+      void pending.then((project) => {
+        if (this.open.size <= this.maxOpen) return;
+        if (project.leases > 0 || this.open.get(name) !== pending) return;
+        this.open.delete(name);
+        void project.context.db.destroy();
+      });
+    }
+  }
+}
