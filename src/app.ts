@@ -4,6 +4,7 @@ import type { Endpoint } from './api/endpoint.js';
 import { experimentEndpoints } from './api/experiments.js';
 import { metricEndpoints } from './api/metrics.js';
 import { runEndpoints } from './api/runs.js';
+import { serverInfoEndpoints } from './api/server-info.js';
 import { workspaceEndpoints } from './api/workspaces.js';
 import type { Config } from './config.js';
 import { errorBody, errorMiddleware } from './http/errors.js';
@@ -16,6 +17,7 @@ export const allEndpoints: Endpoint[] = [
   ...runEndpoints,
   ...metricEndpoints,
   ...workspaceEndpoints,
+  ...serverInfoEndpoints,
 ];
 
 export interface App {

@@ -20,16 +20,15 @@ program
   .action((flags: ConfigFlags) => {
     const config = loadConfig(flags);
     const { app, close } = createApp(config);
-    const server = app.listen(config.port, config.host, () => {
+    const server = app.listen(config.port, config.host, (err?: Error) => {
+      // Express 5 reports listen failures (e.g. EADDRINUSE) to this callback.
+      if (err) {
+        console.error(`trackd: cannot listen on ${config.host}:${config.port}: ${err.message}`);
+        process.exit(1);
+      }
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      console.log(
-        `trackd ${VERSION} listening on http://${config.host}:${port} (data: ${config.dataDir})`,
-      );
-    });
-    server.on('error', (err) => {
-      console.error(`trackd: cannot listen on ${config.host}:${config.port}: ${err.message}`);
-      process.exit(1);
+      console.log(`trackd ${VERSION} listening on http://${config.host}:${port} (data: ${config.dataDir})`);
     });
     const shutdown = () => {
       server.close(() => void close().then(() => process.exit(0)));
