@@ -1,0 +1,64 @@
+// Runs search: one query returning the ordered run ids of a page, with MLflow's validation order
+// (max_results, filter syntax, order_by, comparators, page token) so the first error reported is
+// the one MLflow would report.
+import { sql, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { validateMaxResults } from './max-results.js';
+import { createPageToken, parsePageToken } from './page-token.js';
+import { parseRunFilter } from './run-grammar.js';
+import { runCondition } from './run-filter-sql.js';
+import { runOrdering } from './run-order-sql.js';
+import { sqlFlavour } from './sql-compare.js';
+import { lifecycleStages, type ViewType } from './view-type.js';
+
+export interface RunSearchOptions {
+  experimentIds: number[];
+  filter?: string;
+  runViewType: ViewType;
+  orderBy: string[];
+  maxResults: number;
+  pageToken?: string;
+}
+
+type RunsQuery = SelectQueryBuilder<Database, 'runs', { run_uuid: string }>;
+
+export async function searchRunIds(
+  db: Kysely<Database>,
+  opts: RunSearchOptions,
+): Promise<{ runIds: string[]; nextPageToken?: string }> {
+  validateMaxResults(opts.maxResults);
+  const clauses = parseRunFilter(opts.filter);
+  const ordering = runOrdering(opts.orderBy);
+  const flavour = sqlFlavour(db);
+  const conditions = clauses.map((clause) => runCondition(flavour, clause));
+  const offset = parsePageToken(opts.pageToken);
+  if (opts.experimentIds.length === 0) return { runIds: [] };
+
+  let query: RunsQuery = db
+    .selectFrom('runs')
+    .select('runs.run_uuid')
+    .where('runs.experiment_id', 'in', opts.experimentIds)
+    .where('runs.lifecycle_stage', 'in', lifecycleStages(opts.runViewType));
+  for (const condition of conditions) query = query.where(condition);
+  for (const { table, alias, key } of ordering.joins) {
+    // The joined aliases are only known at run time, so they are referenced through `sql.ref` and
+    // the builder's static type stays that of the plain runs query.
+    query = query.leftJoin(db.dynamic.table(table).as(alias), (join) =>
+      join.on(
+        sql<SqlBool>`${sql.ref(`${alias}.run_uuid`)} = ${sql.ref('runs.run_uuid')} AND ${sql.ref(`${alias}.key`)} = ${key}`,
+      ),
+    ) as unknown as RunsQuery;
+  }
+  for (const { expression, direction } of ordering.terms) {
+    query = query.orderBy(expression, direction);
+  }
+  // One row beyond the page tells whether another page exists, as MLflow decides it.
+  const rows = await query
+    .limit(opts.maxResults + 1)
+    .offset(offset)
+    .execute();
+  const runIds = rows.slice(0, opts.maxResults).map((row) => row.run_uuid);
+  return rows.length > opts.maxResults
+    ? { runIds, nextPageToken: createPageToken(offset + opts.maxResults) }
+    : { runIds };
+}

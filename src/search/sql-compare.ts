@@ -1,0 +1,87 @@
+// SQL for the comparisons a search clause can make, with MLflow's semantics on every database we
+// target: `=`, `!=` and LIKE compare case-sensitively, ILIKE case-insensitively.
+import {
+  sql,
+  SqliteAdapter,
+  type Expression,
+  type Kysely,
+  type RawBuilder,
+  type SqlBool,
+} from 'kysely';
+
+export type SqlFlavour = 'sqlite' | 'other';
+
+/**
+ * Only SQLite needs special treatment (for LIKE, below). `getExecutor()` is how Kysely exposes the
+ * dialect adapter; it is marked internal but is the one place the dialect is visible at run time.
+ */
+export function sqlFlavour<DB>(db: Kysely<DB>): SqlFlavour {
+  return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'other';
+}
+
+/**
+ * SQLite's LIKE ignores ASCII case (MLflow turns that off with a connection-wide pragma we would
+ * rather not depend on), so on SQLite a LIKE pattern is rewritten to the equivalent GLOB, which is
+ * case-sensitive and can still use an index for a literal prefix. PostgreSQL's LIKE is already
+ * case-sensitive and is used as is. `%` → `*`, `_` → `?`, and GLOB's own wildcards are escaped by
+ * putting them in a one-character class.
+ */
+export function likeToGlob(pattern: string): string {
+  let glob = '';
+  for (const char of pattern) {
+    if (char === '%') glob += '*';
+    else if (char === '_') glob += '?';
+    else if (char === '*' || char === '?' || char === '[') glob += `[${char}]`;
+    else glob += char;
+  }
+  return glob;
+}
+
+const NUMERIC_OPERATORS: Record<string, string> = {
+  '=': '=',
+  '!=': '<>',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+};
+
+/** `column <op> value` for the comparators MLflow allows on numbers. */
+export function compareNumber(
+  column: Expression<unknown>,
+  comparator: string,
+  value: number,
+): RawBuilder<SqlBool> {
+  const operator = NUMERIC_OPERATORS[comparator];
+  if (!operator) throw new Error(`unsupported numeric comparator ${comparator}`);
+  return sql<SqlBool>`${column} ${sql.raw(operator)} ${value}`;
+}
+
+/** `column <op> value` for the comparators MLflow allows on strings (including IN lists). */
+export function compareText(
+  flavour: SqlFlavour,
+  column: Expression<unknown>,
+  comparator: string,
+  value: string | string[],
+): RawBuilder<SqlBool> {
+  if (Array.isArray(value)) {
+    const list = sql.join(value.map((v) => sql`${v}`));
+    if (comparator === 'IN') return sql<SqlBool>`${column} IN (${list})`;
+    if (comparator === 'NOT IN') return sql<SqlBool>`NOT (${column} IN (${list}))`;
+    throw new Error(`comparator ${comparator} does not take a list`);
+  }
+  switch (comparator) {
+    case '=':
+      return sql<SqlBool>`${column} = ${value}`;
+    case '!=':
+      return sql<SqlBool>`${column} <> ${value}`;
+    case 'LIKE':
+      return flavour === 'sqlite'
+        ? sql<SqlBool>`${column} GLOB ${likeToGlob(value)}`
+        : sql<SqlBool>`${column} LIKE ${value}`;
+    case 'ILIKE':
+      return sql<SqlBool>`lower(${column}) LIKE lower(${value})`;
+    default:
+      throw new Error(`unsupported string comparator ${comparator}`);
+  }
+}
