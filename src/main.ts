@@ -28,7 +28,9 @@ program
       }
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      console.log(`trackd ${VERSION} listening on http://${config.host}:${port} (data: ${config.dataDir})`);
+      console.log(
+        `trackd ${VERSION} listening on http://${config.host}:${port} (data: ${config.dataDir})`,
+      );
     });
     const shutdown = () => {
       server.close(() => void close().then(() => process.exit(0)));

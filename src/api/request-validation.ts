@@ -24,12 +24,12 @@ function pythonTypeName(value: unknown): string {
 }
 
 function pythonJson(value: unknown): string {
-  // Mirrors json.dumps(value, sort_keys=True, separators=(",", ":")).
+  // Mirrors json.dumps(value, sort_keys=True, separators=(",", ":")), ASCII-escaped as Python does.
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
-  );
+  ).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
@@ -52,15 +52,15 @@ export function toMlflowError(error: z.ZodError, input: unknown): MlflowError {
   const issue = error.issues[0];
   const fieldPath = formatPath(issue.path) || 'request';
   const value = valueAt(input, issue.path);
-  if (value === undefined || (issue.code === 'too_small' && value === '')) {
+  const empty = value === '' || (Array.isArray(value) && value.length === 0);
+  if (value === undefined || (issue.code === 'too_small' && empty)) {
     return MlflowError.invalidParameter(
       `Missing value for required parameter '${fieldPath}'.${API_DOCS_HINT}`,
     );
   }
-  if (issue.code === 'custom' || issue.code === 'too_big' || issue.code === 'too_small') {
-    if (issue.message && !issue.message.startsWith('Invalid input')) {
-      return MlflowError.invalidParameter(issue.message);
-    }
+  // Only our own refinements carry MLflow's wording; zod's defaults ("Too big: …") never do.
+  if (issue.code === 'custom' && issue.message && !issue.message.startsWith('Invalid input')) {
+    return MlflowError.invalidParameter(issue.message);
   }
   return MlflowError.invalidParameter(
     `Invalid value ${pythonJson(value)} for parameter '${fieldPath}' supplied:  Hint: Value was of type '${pythonTypeName(value)}'.${API_DOCS_HINT}`,
@@ -119,8 +119,20 @@ export function queryToJson(
   return json;
 }
 
+/** Protobuf's JSON parser reads `"field": null` as an absent field; so do we. */
+function dropNullFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNullFields);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, dropNullFields(v)]),
+  );
+}
+
 export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw toMlflowError(result.error, input);
+  const present = dropNullFields(input);
+  const result = schema.safeParse(present);
+  if (!result.success) throw toMlflowError(result.error, present);
   return result.data;
 }

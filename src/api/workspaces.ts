@@ -160,7 +160,8 @@ export const workspaceEndpoints = [
           : ['runs', held.runs];
         if (count) {
           throw new MlflowError(
-            'INVALID_STATE',
+            // MLflow says INVALID_STATE (a 500); refusing a delete is a conflict, not a fault.
+            'RESOURCE_CONFLICT',
             `Cannot delete workspace '${name}': table '${table}' still contains ${count} resource(s). ` +
               'Remove or reassign them before deleting the workspace.',
           );

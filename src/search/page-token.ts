@@ -76,5 +76,11 @@ export function parsePageToken(token: string | undefined): number {
     const shown = typeof offset === 'string' ? offset : pyRepr(offset);
     throw MlflowError.invalidParameter(`Invalid page token, not stringable ${shown}`);
   }
+  if (!Number.isSafeInteger(value)) {
+    // MLflow lets the database fail on such offsets (a 500); a forged token is a client mistake.
+    throw MlflowError.invalidParameter(
+      `Invalid page token, offset ${String(offset)} is out of range`,
+    );
+  }
   return Math.max(0, value);
 }

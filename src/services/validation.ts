@@ -23,13 +23,18 @@ export const LIMITS = {
   inputTagValueLength: 500,
 } as const;
 
-const NAME_CHARS = /^[/\w.\- :]*$/;
+// Python's `\w` is Unicode-aware (letters and numbers of any script, plus `_`).
+const NAME_CHARS = /^[/\p{L}\p{N}_.\- :]*$/u;
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const MISSING_KEY = 'A key name must be provided.';
 
 /** json.dumps(value, sort_keys=True, separators=(",", ":")) for the values MLflow prints. */
 function pyJson(value: unknown): string {
-  return JSON.stringify(value) ?? 'null';
+  // json.dumps escapes everything outside ASCII (ensure_ascii), one \uXXXX per UTF-16 unit.
+  return (JSON.stringify(value) ?? 'null').replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export function invalidValue(field: string, value: unknown, hint?: string): string {

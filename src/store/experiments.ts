@@ -156,12 +156,11 @@ export async function setExperimentLifecycle(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const experiment = await getExperiment(trx, id);
+    // MLflow looks the experiment up among active (delete) or deleted (restore) ones only, so the
+    // wrong state reads as "not found".
     const expected = stage === 'deleted' ? 'active' : 'deleted';
     if (experiment.lifecycle_stage !== expected) {
-      throw new MlflowError(
-        'INVALID_PARAMETER_VALUE',
-        `The experiment ${id} must be in the '${expected}' state. Current state is ${experiment.lifecycle_stage}.`,
-      );
+      throw MlflowError.notFound(`No Experiment with id=${id} exists`);
     }
     const now = Date.now();
     await trx

@@ -1,7 +1,6 @@
 // Metric persistence: the full history of every metric, plus `latest_metrics`, the per-run latest
 // value kept up to date in the same transaction so searches and run views never scan history.
 import { sql } from 'kysely';
-import { MlflowError } from '../http/errors.js';
 import type { Db } from './experiments.js';
 
 export interface MetricPoint {
@@ -102,15 +101,6 @@ export async function writeMetrics(db: Db, runId: string, metrics: MetricPoint[]
   }
 }
 
-async function assertRunExists(db: Db, runId: string): Promise<void> {
-  const row = await db
-    .selectFrom('runs')
-    .select('run_uuid')
-    .where('run_uuid', '=', runId)
-    .executeTakeFirst();
-  if (!row) throw MlflowError.notFound(`Run with id=${runId} not found`);
-}
-
 /** One metric's history in MLflow's order (timestamp, step, value), optionally one page of it. */
 export async function getMetricHistory(
   db: Db,
@@ -118,7 +108,7 @@ export async function getMetricHistory(
   key: string,
   page: { offset: number; maxResults?: number },
 ): Promise<{ metrics: MetricPoint[]; hasMore: boolean }> {
-  await assertRunExists(db, runId);
+  // MLflow answers an unknown run with an empty history, not an error.
   let query = db
     .selectFrom('metrics')
     .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
@@ -150,7 +140,6 @@ export async function sampleMetricHistory(
   maxResults: number,
   steps?: { start: number; end: number },
 ): Promise<(MetricPoint & { run_id: string })[]> {
-  for (const runId of runIds) await assertRunExists(db, runId);
   const buckets = Math.max(1, maxResults);
   const out: (MetricPoint & { run_id: string })[] = [];
   for (const runId of runIds) {

@@ -438,6 +438,21 @@ describe('request parsing', () => {
     expectInvalid(() => parseRequest(schema, { name: 'x', max_results: value }), message);
   });
 
+  it("never shows zod's own wording for an out-of-range integer", () => {
+    expectInvalid(
+      () => parseRequest(schema, { name: 'x', max_results: 1e20 }),
+      /^Invalid value 100000000000000000000 for parameter 'max_results' supplied: {2}Hint: Value was of type 'int'\./,
+    );
+  });
+
+  it('reports an empty required list as missing', () => {
+    const withList = z.object({ run_ids: z.array(z.string()).min(1) });
+    expectInvalid(
+      () => parseRequest(withList, { run_ids: [] }),
+      "Missing value for required parameter 'run_ids'.",
+    );
+  });
+
   it('keeps a custom refinement message', () => {
     const bounded = z.object({
       n: int64().refine((n) => n <= 10, { message: 'n must be at most 10.' }),

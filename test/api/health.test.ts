@@ -1,0 +1,59 @@
+// Liveness and identity: /health, /version and MLflow 3's server-info capability probe.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('health and version', () => {
+  it('answers GET /health with 200 OK in plain text', async () => {
+    const res = await t.api.get('/health');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('OK');
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+  });
+
+  it('answers /health below a project prefix too', async () => {
+    const res = await t.api.get('/projects/team-a/health');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('OK');
+  });
+
+  it('answers GET /version with the package version', async () => {
+    const res = await t.api.get('/version');
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(packageVersion);
+  });
+});
+
+describe('server-info', () => {
+  it('reports a SQL store with workspaces enabled', async () => {
+    const res = await t.api.get('/api/3.0/mlflow/server-info');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ store_type: 'SqlStore', workspaces_enabled: true });
+    expect(typeof res.body.multipart_uploads_enabled).toBe('boolean');
+  });
+
+  it('is served under /ajax-api and below a project prefix', async () => {
+    for (const url of [
+      '/ajax-api/3.0/mlflow/server-info',
+      '/projects/team-a/api/3.0/mlflow/server-info',
+    ]) {
+      const res = await t.api.get(url);
+      expect(res.status, url).toBe(200);
+      expect(res.body.workspaces_enabled).toBe(true);
+    }
+  });
+});
