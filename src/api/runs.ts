@@ -95,7 +95,11 @@ export const runEndpoints = [
       tags: tagList.optional(),
     }),
     handler: async (input, { project }) => {
-      const tags = validTags(input.tags ?? [], (i) => `tags[${i}]`);
+      // MLflow stores create-time tags as given (the client validates them before sending).
+      const tags = (input.tags ?? []).map((t, i) => {
+        if (!t.key) throw missing(`tags[${i}].key`);
+        return { key: t.key, value: t.value ?? '' };
+      });
       const nameTag = tags.filter((t) => t.key === RUN_NAME_TAG).at(-1)?.value;
       if (input.run_name && nameTag && input.run_name !== nameTag) {
         throw MlflowError.invalidParameter(

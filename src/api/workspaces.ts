@@ -8,13 +8,18 @@ import { requiredString } from './fields.js';
 
 const BASE = '/3.0/mlflow/workspaces';
 const TAG = 'Workspaces (projects)';
-const DELETION_MODES = ['RESTRICT', 'CASCADE', 'SET_DEFAULT'] as const;
+// MLflow's order, which its error message lists.
+const DELETION_MODES = ['SET_DEFAULT', 'CASCADE', 'RESTRICT'] as const;
+const DEFAULT_DESCRIPTION = 'Default workspace for legacy resources';
 
 async function workspaceJson(
   projects: ProjectRegistry,
   name: string,
 ): Promise<Record<string, unknown>> {
   const settings = await projects.readSettings(name);
+  if (name === DEFAULT_PROJECT && settings.description === undefined) {
+    settings.description = DEFAULT_DESCRIPTION;
+  }
   return {
     name,
     ...(settings.description !== undefined ? { description: settings.description } : {}),

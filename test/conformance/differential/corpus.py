@@ -1,0 +1,868 @@
+"""The request corpus replayed against MLflow's server and ours, in order, on fresh stores.
+
+Each case is a dict:
+  name      unique id, used by the report and allowlist.json
+  method    HTTP method; path: URL path (may hold {{var}} references)
+  query     GET query parameters (a list value repeats the parameter)
+  json      a JSON body (sent with Content-Type: application/json), or
+  body      a raw body string (with `headers` as given; used for malformed requests)
+  capture   {var: dotted.path} read from this case's response; later cases use {{var}}. Captured
+            strings (run ids, generated run names, page tokens) are masked as <var> in every later
+            response of the same server, so references stay comparable across servers.
+  sort      extra dotted paths (lists written `a.b`) whose order MLflow does not define
+  mask      dotted paths (`[]` = every list item) whose value is replaced before comparing
+  profile   "core" (default) or "workspaces": which MLflow server configuration the case runs against
+            (PROFILES below); each profile replays on its own fresh pair of servers
+Experiment ids are compared as they are: both stores start empty and number experiments alike.
+"""
+
+from __future__ import annotations
+
+API = "/api/2.0/mlflow"
+T0 = 1_700_000_000_000  # fixed client timestamps: compared as is (server-made ones are masked)
+
+# MLflow server flags per profile.
+PROFILES = {"core": [], "workspaces": ["--enable-workspaces"]}
+
+_cases: list[dict] = []
+
+
+def _add(case: dict) -> dict:
+    _cases.append(case)
+    return case
+
+
+def post(name, path, body, capture=None, **kw):
+    case = {"name": name, "method": "POST", "path": API + path, "json": body, **kw}
+    if capture:
+        case["capture"] = capture
+    return _add(case)
+
+
+def get(name, path, query=None, capture=None, **kw):
+    case = {"name": name, "method": "GET", "path": API + path, **kw}
+    if query is not None:
+        case["query"] = query
+    if capture:
+        case["capture"] = capture
+    return _add(case)
+
+
+def raw(name, method, path, body=None, headers=None, **kw):
+    case = {"name": name, "method": method, "path": path, **kw}
+    if body is not None:
+        case["body"] = body
+    if headers:
+        case["headers"] = headers
+    return _add(case)
+
+
+def search_runs(name, exps=("{{exp_s}}",), capture=None, **body):
+    return post(name, "/runs/search", {"experiment_ids": list(exps), **body}, capture=capture)
+
+
+def metric(key, value, step=0, ts=T0):
+    return {"key": key, "value": value, "timestamp": ts, "step": step}
+
+
+def kv(key, value):
+    return {"key": key, "value": value}
+
+
+# ============================================================================================
+# Experiments
+
+
+def experiments() -> None:
+    post("exp.create.basic", "/experiments/create", {"name": "diff-exp-a"}, {"exp_a": "experiment_id"})
+    post(
+        "exp.create.with_tags",
+        "/experiments/create",
+        {"name": "diff-exp-b", "tags": [kv("team", "vision"), kv("priority", "1")]},
+        {"exp_b": "experiment_id"},
+    )
+    post(
+        "exp.create.with_artifact_location",
+        "/experiments/create",
+        {"name": "diff-exp-c", "artifact_location": "mlflow-artifacts:/custom/place"},
+        {"exp_c": "experiment_id"},
+    )
+    post("exp.create.unicode_name", "/experiments/create", {"name": "diff-exp-ünï 🚀"}, {"exp_u": "experiment_id"})
+    post("exp.create.duplicate", "/experiments/create", {"name": "diff-exp-a"})
+    post("exp.create.missing_name", "/experiments/create", {})
+    post("exp.create.empty_name", "/experiments/create", {"name": ""})
+    post("exp.create.name_wrong_type", "/experiments/create", {"name": 5})
+    post("exp.create.name_too_long", "/experiments/create", {"name": "x" * 501})
+    post("exp.create.tags_wrong_type", "/experiments/create", {"name": "diff-bad-tags", "tags": "nope"})
+    post(
+        "exp.create.tag_missing_key",
+        "/experiments/create",
+        {"name": "diff-bad-tag-key", "tags": [{"value": "v"}]},
+    )
+    post(
+        "exp.create.artifact_location_with_query",
+        "/experiments/create",
+        {"name": "diff-bad-loc", "artifact_location": "s3://bucket/path?x=1"},
+    )
+    post(
+        "exp.create.artifact_location_dotdot",
+        "/experiments/create",
+        {"name": "diff-bad-loc2", "artifact_location": "mlflow-artifacts:/a/../../b"},
+    )
+
+    get("exp.get.by_id", "/experiments/get", {"experiment_id": "{{exp_a}}"})
+    get("exp.get.with_tags", "/experiments/get", {"experiment_id": "{{exp_b}}"})
+    get("exp.get.custom_artifact_location", "/experiments/get", {"experiment_id": "{{exp_c}}"})
+    get("exp.get.default", "/experiments/get", {"experiment_id": "0"})
+    get("exp.get.unknown_id", "/experiments/get", {"experiment_id": "987654"})
+    get("exp.get.non_numeric_id", "/experiments/get", {"experiment_id": "abc"})
+    get("exp.get.missing_param", "/experiments/get", {})
+    get("exp.get.leading_zeros", "/experiments/get", {"experiment_id": "0001"})
+    get("exp.get.negative_id", "/experiments/get", {"experiment_id": "-1"})
+    get("exp.get_by_name.ok", "/experiments/get-by-name", {"experiment_name": "diff-exp-b"})
+    get("exp.get_by_name.unicode", "/experiments/get-by-name", {"experiment_name": "diff-exp-ünï 🚀"})
+    get("exp.get_by_name.default", "/experiments/get-by-name", {"experiment_name": "Default"})
+    get("exp.get_by_name.unknown", "/experiments/get-by-name", {"experiment_name": "no-such-exp"})
+    get("exp.get_by_name.missing_param", "/experiments/get-by-name", {})
+
+    post("exp.update.rename", "/experiments/update", {"experiment_id": "{{exp_c}}", "new_name": "diff-exp-c-renamed"})
+    get("exp.update.rename.check", "/experiments/get", {"experiment_id": "{{exp_c}}"})
+    get("exp.update.rename.old_name_gone", "/experiments/get-by-name", {"experiment_name": "diff-exp-c"})
+    post("exp.update.rename_to_existing", "/experiments/update", {"experiment_id": "{{exp_c}}", "new_name": "diff-exp-a"})
+    post("exp.update.empty_new_name", "/experiments/update", {"experiment_id": "{{exp_c}}", "new_name": ""})
+    post("exp.update.no_new_name", "/experiments/update", {"experiment_id": "{{exp_c}}"})
+    post("exp.update.missing_id", "/experiments/update", {"new_name": "zzz"})
+    post("exp.update.unknown_id", "/experiments/update", {"experiment_id": "987654", "new_name": "zzz"})
+
+    post("exp.set_tag.ok", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "k1", "value": "v1"})
+    post("exp.set_tag.overwrite", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "k1", "value": "v2"})
+    post("exp.set_tag.second", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "k2", "value": ""})
+    post("exp.set_tag.missing_key", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "value": "v"})
+    post("exp.set_tag.missing_value", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "k3"})
+    post("exp.set_tag.invalid_key", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "bad!key", "value": "v"})
+    post("exp.set_tag.key_too_long", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "k" * 251, "value": "v"})
+    post("exp.set_tag.value_too_long", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "big", "value": "v" * 20001})
+    post("exp.set_tag.unknown_experiment", "/experiments/set-experiment-tag", {"experiment_id": "987654", "key": "k", "value": "v"})
+    post("exp.delete_tag.ok", "/experiments/delete-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "k2"})
+    post("exp.delete_tag.unknown_key", "/experiments/delete-experiment-tag", {"experiment_id": "{{exp_a}}", "key": "nope"})
+    post("exp.delete_tag.missing_key", "/experiments/delete-experiment-tag", {"experiment_id": "{{exp_a}}"})
+    get("exp.get.after_tags", "/experiments/get", {"experiment_id": "{{exp_a}}"})
+
+    post("exp.search.no_max_results", "/experiments/search", {})
+    post("exp.search.all", "/experiments/search", {"max_results": 1000})
+    post("exp.search.max_results", "/experiments/search", {"max_results": 2}, {"exp_tok": "next_page_token"})
+    post("exp.search.page2", "/experiments/search", {"max_results": 2, "page_token": "{{exp_tok}}"}, {"exp_tok2": "next_page_token"})
+    post("exp.search.page3", "/experiments/search", {"max_results": 2, "page_token": "{{exp_tok2}}"})
+    post("exp.search.filter_name_like", "/experiments/search", {"max_results": 100, "filter": "name LIKE 'diff-exp-%'"})
+    post("exp.search.filter_name_ilike", "/experiments/search", {"max_results": 100, "filter": "name ILIKE 'DIFF-EXP-_'"})
+    post("exp.search.filter_name_eq", "/experiments/search", {"max_results": 100, "filter": "attribute.name = 'diff-exp-b'"})
+    post("exp.search.filter_name_neq", "/experiments/search", {"max_results": 100, "filter": "name != 'Default'", "order_by": ["name"]})
+    post("exp.search.filter_tag", "/experiments/search", {"max_results": 100, "filter": "tags.team = 'vision'"})
+    post("exp.search.filter_tag_backticks", "/experiments/search", {"max_results": 100, "filter": "tags.`priority` = '1'"})
+    post("exp.search.filter_tag_like", "/experiments/search", {"max_results": 100, "filter": "tag.team LIKE 'vis%'"})
+    post("exp.search.filter_tag_and_name", "/experiments/search", {"max_results": 100, "filter": "tags.team = 'vision' AND name LIKE '%b'"})
+    post("exp.search.filter_creation_time", "/experiments/search", {"max_results": 100, "filter": "creation_time > 0", "order_by": ["name ASC"]})
+    post("exp.search.order_name_asc", "/experiments/search", {"max_results": 100, "order_by": ["name ASC"]})
+    post("exp.search.order_name_desc", "/experiments/search", {"max_results": 100, "order_by": ["name DESC"]})
+    post("exp.search.order_id", "/experiments/search", {"max_results": 100, "order_by": ["experiment_id ASC"]})
+    post("exp.search.order_creation_time", "/experiments/search", {"max_results": 100, "order_by": ["creation_time DESC", "name"]})
+    post("exp.search.order_last_update", "/experiments/search", {"max_results": 100, "order_by": ["last_update_time ASC", "experiment_id"]})
+    post("exp.search.invalid_filter", "/experiments/search", {"max_results": 100, "filter": "name = "})
+    post("exp.search.invalid_filter_entity", "/experiments/search", {"max_results": 100, "filter": "params.x = 'y'"})
+    post("exp.search.invalid_order_by", "/experiments/search", {"max_results": 100, "order_by": ["foo ASC"]})
+    post("exp.search.invalid_order_direction", "/experiments/search", {"max_results": 100, "order_by": ["name UP"]})
+    post("exp.search.max_results_too_large", "/experiments/search", {"max_results": 50001})
+    post("exp.search.max_results_zero", "/experiments/search", {"max_results": 0})
+    post("exp.search.bad_page_token", "/experiments/search", {"max_results": 100, "page_token": "not-a-token"})
+    post("exp.search.bad_view_type", "/experiments/search", {"max_results": 100, "view_type": "SOMETIMES"})
+    get("exp.search.get_method", "/experiments/search", {"max_results": "3", "filter": "name LIKE 'diff%'", "order_by": "name DESC"})
+    get("exp.search.get_view_type", "/experiments/search", {"view_type": "ALL", "max_results": "50"})
+    post("exp.search.filter_tag_neq", "/experiments/search", {"max_results": 100, "filter": "tags.team != 'vision'"})
+    post("exp.search.filter_name_in", "/experiments/search", {"max_results": 100, "filter": "name IN ('diff-exp-a', 'Default')"})
+    post("exp.search.filter_last_update_time", "/experiments/search", {"max_results": 100, "filter": "last_update_time >= 0", "order_by": ["experiment_id DESC"]})
+    post("exp.search.filter_lowercase_keywords", "/experiments/search", {"max_results": 100, "filter": "name like 'diff-exp-_' and tags.team ilike 'VIS%'"})
+    post("exp.search.filter_trailing_and", "/experiments/search", {"max_results": 100, "filter": "name = 'Default' AND"})
+    post("exp.search.order_backticks", "/experiments/search", {"max_results": 100, "order_by": ["`name` DESC"]})
+    post("exp.search.order_tag", "/experiments/search", {"max_results": 100, "order_by": ["tags.team"]})
+
+    post("exp.delete.ok", "/experiments/delete", {"experiment_id": "{{exp_b}}"})
+    get("exp.delete.check", "/experiments/get", {"experiment_id": "{{exp_b}}"})
+    get("exp.delete.get_by_name", "/experiments/get-by-name", {"experiment_name": "diff-exp-b"})
+    post("exp.delete.again", "/experiments/delete", {"experiment_id": "{{exp_b}}"})
+    post("exp.delete.unknown", "/experiments/delete", {"experiment_id": "987654"})
+    post("exp.delete.missing_id", "/experiments/delete", {})
+    post("exp.delete.default", "/experiments/delete", {"experiment_id": "0"})
+    post("exp.restore.default", "/experiments/restore", {"experiment_id": "0"})
+    post("exp.create.name_of_deleted", "/experiments/create", {"name": "diff-exp-b"})
+    post("exp.update.rename_deleted", "/experiments/update", {"experiment_id": "{{exp_b}}", "new_name": "diff-exp-b2"})
+    post("exp.search.deleted_only", "/experiments/search", {"max_results": 100, "view_type": "DELETED_ONLY"})
+    post("exp.search.active_only", "/experiments/search", {"max_results": 100, "view_type": "ACTIVE_ONLY", "filter": "name LIKE 'diff-exp-%'"})
+    post("exp.search.all_view", "/experiments/search", {"max_results": 100, "view_type": "ALL", "filter": "name LIKE 'diff-exp-%'"})
+    post("exp.restore.ok", "/experiments/restore", {"experiment_id": "{{exp_b}}"})
+    get("exp.restore.check", "/experiments/get", {"experiment_id": "{{exp_b}}"})
+    post("exp.restore.active", "/experiments/restore", {"experiment_id": "{{exp_b}}"})
+    post("exp.restore.unknown", "/experiments/restore", {"experiment_id": "987654"})
+    post("exp.create.whitespace_name", "/experiments/create", {"name": "   "})
+    post("exp.delete.for_tag_checks", "/experiments/delete", {"experiment_id": "{{exp_c}}"})
+    post("exp.set_tag.on_deleted", "/experiments/set-experiment-tag", {"experiment_id": "{{exp_c}}", "key": "k", "value": "v"})
+    post("exp.delete_tag.on_deleted", "/experiments/delete-experiment-tag", {"experiment_id": "{{exp_c}}", "key": "k"})
+    post("exp.restore.after_tag_checks", "/experiments/restore", {"experiment_id": "{{exp_c}}"})
+
+
+# ============================================================================================
+# Runs: lifecycle, params, metrics, tags, inputs
+
+
+def runs() -> None:
+    post("runs.setup.experiment", "/experiments/create", {"name": "diff-runs"}, {"exp_r": "experiment_id"})
+    post(
+        "runs.create.named",
+        "/runs/create",
+        {
+            "experiment_id": "{{exp_r}}",
+            "run_name": "alpha",
+            "start_time": T0,
+            "user_id": "alice",
+            "tags": [kv("stage", "train"), kv("mlflow.user", "alice")],
+        },
+        {"run_a": "run.info.run_id"},
+    )
+    post(
+        "runs.create.unnamed",
+        "/runs/create",
+        {"experiment_id": "{{exp_r}}", "start_time": T0 + 1000},
+        {"run_b": "run.info.run_id", "name_b": "run.info.run_name"},
+    )
+    post(
+        "runs.create.name_from_tag",
+        "/runs/create",
+        {"experiment_id": "{{exp_r}}", "start_time": T0 + 2000, "tags": [kv("mlflow.runName", "from-tag")]},
+        {"run_t": "run.info.run_id"},
+    )
+    post(
+        "runs.create.name_and_tag_disagree",
+        "/runs/create",
+        {"experiment_id": "{{exp_r}}", "run_name": "one", "tags": [kv("mlflow.runName", "two")]},
+        {"run_bad_name": "run.info.run_id"},
+    )
+    post(
+        "runs.create.nested",
+        "/runs/create",
+        {
+            "experiment_id": "{{exp_r}}",
+            "run_name": "child",
+            "start_time": T0 + 3000,
+            "tags": [kv("mlflow.parentRunId", "{{run_a}}")],
+        },
+        {"run_c": "run.info.run_id"},
+    )
+    post(
+        "runs.create.no_start_time",
+        "/runs/create",
+        {"experiment_id": "{{exp_r}}", "run_name": "no-start"},
+        {"run_ns": "run.info.run_id"},
+    )
+    post(
+        "runs.create.no_experiment",
+        "/runs/create",
+        {"run_name": "to-default", "start_time": T0},
+        {"run_def": "run.info.run_id"},
+    )
+    post("runs.create.unknown_experiment", "/runs/create", {"experiment_id": "987654", "start_time": T0})
+    post(
+        "runs.create.bad_tag_key",
+        "/runs/create",
+        {"experiment_id": "{{exp_r}}", "tags": [kv("bad key!", "v")]},
+        {"run_badtag": "run.info.run_id", "name_badtag": "run.info.run_name"},
+    )
+    post("runs.create.start_time_string", "/runs/create", {"experiment_id": "{{exp_r}}", "start_time": "soon"})
+    post("runs.create.start_time_numeric_string", "/runs/create", {"experiment_id": "{{exp_r}}", "run_name": "strtime", "start_time": str(T0 + 4000)}, {"run_st": "run.info.run_id"})
+
+    get("runs.get.named", "/runs/get", {"run_id": "{{run_a}}"})
+    get("runs.get.unnamed", "/runs/get", {"run_id": "{{run_b}}"})
+    get("runs.get.name_from_tag", "/runs/get", {"run_id": "{{run_t}}"})
+    get("runs.get.nested", "/runs/get", {"run_id": "{{run_c}}"})
+    get("runs.get.legacy_run_uuid", "/runs/get", {"run_uuid": "{{run_a}}"})
+    get("runs.get.unknown", "/runs/get", {"run_id": "0123456789abcdef0123456789abcdef"})
+    get("runs.get.missing_param", "/runs/get", {})
+
+    post("runs.update.finish", "/runs/update", {"run_id": "{{run_b}}", "status": "FINISHED", "end_time": T0 + 9000})
+    post("runs.update.rename", "/runs/update", {"run_id": "{{run_b}}", "run_name": "renamed-b"})
+    get("runs.update.check", "/runs/get", {"run_id": "{{run_b}}"})
+    post("runs.update.legacy_run_uuid", "/runs/update", {"run_uuid": "{{run_t}}", "status": "KILLED", "end_time": T0 + 9500})
+    post("runs.update.status_only", "/runs/update", {"run_id": "{{run_ns}}", "status": "FAILED"}, mask=["run_info.end_time"])
+    post("runs.update.bad_status", "/runs/update", {"run_id": "{{run_a}}", "status": "DONE"})
+    post("runs.update.unknown_run", "/runs/update", {"run_id": "0123456789abcdef0123456789abcdef", "status": "FINISHED"})
+    post("runs.update.missing_run_id", "/runs/update", {"status": "FINISHED"})
+    post("runs.update.end_time_only", "/runs/update", {"run_id": "{{run_c}}", "end_time": T0 + 7777})
+    get("runs.get.conflicting_ids", "/runs/get", {"run_id": "{{run_a}}", "run_uuid": "{{run_b}}"})
+    post("runs.update.end_time_wrong_type", "/runs/update", {"run_id": "{{run_a}}", "end_time": "later"})
+
+    post("runs.log_param.ok", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "lr", "value": "0.01"})
+    post("runs.log_param.same_value_again", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "lr", "value": "0.01"})
+    post("runs.log_param.changed_value", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "lr", "value": "0.02"})
+    post("runs.log_param.legacy_run_uuid", "/runs/log-parameter", {"run_uuid": "{{run_a}}", "key": "layers", "value": "3"})
+    post("runs.log_param.empty_value", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "empty", "value": ""})
+    post("runs.log_param.key_with_space_and_slash", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "opt/beta 1", "value": "0.9"})
+    post("runs.log_param.invalid_key", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "bad!key", "value": "1"})
+    post("runs.log_param.key_dotdot", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "../escape", "value": "1"})
+    post("runs.log_param.key_absolute", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "/abs", "value": "1"})
+    post("runs.log_param.key_too_long", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "k" * 251, "value": "1"})
+    post("runs.log_param.value_too_long", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "big", "value": "v" * 6001})
+    post("runs.log_param.missing_value", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "novalue"})
+    post("runs.log_param.missing_key", "/runs/log-parameter", {"run_id": "{{run_a}}", "value": "1"})
+    post("runs.log_param.value_number", "/runs/log-parameter", {"run_id": "{{run_a}}", "key": "num", "value": 5})
+    post("runs.log_param.unknown_run", "/runs/log-parameter", {"run_id": "0123456789abcdef0123456789abcdef", "key": "k", "value": "1"})
+
+    post("runs.log_metric.ok", "/runs/log-metric", {"run_id": "{{run_a}}", **metric("loss", 0.5, 0, T0 + 100)})
+    post("runs.log_metric.step1", "/runs/log-metric", {"run_id": "{{run_a}}", **metric("loss", 0.25, 1, T0 + 200)})
+    post("runs.log_metric.no_step", "/runs/log-metric", {"run_id": "{{run_a}}", "key": "acc", "value": 0.75, "timestamp": T0 + 300})
+    post("runs.log_metric.int_value", "/runs/log-metric", {"run_id": "{{run_a}}", **metric("epochs", 3, 0, T0 + 300)})
+    post("runs.log_metric.negative_step", "/runs/log-metric", {"run_id": "{{run_a}}", **metric("neg", -1.5, -2, T0 + 300)})
+    post("runs.log_metric.nan_string", "/runs/log-metric", {"run_id": "{{run_st}}", **metric("weird", "NaN", 0, T0 + 400)})
+    post("runs.log_metric.inf_string", "/runs/log-metric", {"run_id": "{{run_st}}", **metric("weird", "Infinity", 1, T0 + 500)})
+    post("runs.log_metric.neg_inf_string", "/runs/log-metric", {"run_id": "{{run_st}}", **metric("weird", "-Infinity", 2, T0 + 600)})
+    post("runs.log_metric.numeric_strings", "/runs/log-metric", {"run_id": "{{run_a}}", "key": "strs", "value": "1.5", "timestamp": str(T0 + 700), "step": "4"})
+    post("runs.log_metric.legacy_run_uuid", "/runs/log-metric", {"run_uuid": "{{run_a}}", **metric("legacy", 1.0, 0, T0 + 800)})
+    post("runs.log_metric.missing_timestamp", "/runs/log-metric", {"run_id": "{{run_a}}", "key": "x", "value": 1.0})
+    post("runs.log_metric.missing_value", "/runs/log-metric", {"run_id": "{{run_a}}", "key": "x", "timestamp": T0})
+    post("runs.log_metric.missing_key", "/runs/log-metric", {"run_id": "{{run_a}}", "value": 1.0, "timestamp": T0})
+    post("runs.log_metric.value_not_number", "/runs/log-metric", {"run_id": "{{run_a}}", "key": "x", "value": "abc", "timestamp": T0})
+    post("runs.log_metric.invalid_key", "/runs/log-metric", {"run_id": "{{run_a}}", **metric("bad!key", 1.0)})
+    post("runs.log_metric.unknown_run", "/runs/log-metric", {"run_id": "0123456789abcdef0123456789abcdef", **metric("x", 1.0)})
+    raw(
+        "runs.log_metric.bare_nan_token",
+        "POST",
+        API + "/runs/log-metric",
+        body='{"run_id": "{{run_ns}}", "key": "bare", "value": NaN, "timestamp": 1700000000900, "step": 0}',
+        headers={"Content-Type": "application/json"},
+    )
+    post("runs.log_metric.value_bool", "/runs/log-metric", {"run_id": "{{run_ns}}", "key": "b", "value": True, "timestamp": T0})
+    post("runs.log_metric.big_int64_step", "/runs/log-metric", {"run_id": "{{run_ns}}", "key": "big", "value": 1.0, "timestamp": T0, "step": "9007199254740993"})
+    post("runs.log_metric.big_int64_timestamp", "/runs/log-metric", {"run_id": "{{run_ns}}", "key": "bigts", "value": 1.0, "timestamp": "9007199254740993", "step": 0})
+    post("runs.log_metric.float_step", "/runs/log-metric", {"run_id": "{{run_ns}}", "key": "fs", "value": 1.0, "timestamp": T0, "step": 1.5})
+    get("runs.history.big_int64", "/metrics/get-history", {"run_id": "{{run_ns}}", "metric_key": "big"})
+    get("runs.history.big_int64_timestamp", "/metrics/get-history", {"run_id": "{{run_ns}}", "metric_key": "bigts"})
+    get("runs.get.after_metrics", "/runs/get", {"run_id": "{{run_a}}"})
+    get("runs.get.non_finite_metrics", "/runs/get", {"run_id": "{{run_st}}"})
+    get("runs.history.non_finite_metrics", "/metrics/get-history", {"run_id": "{{run_st}}", "metric_key": "weird"})
+
+    post("runs.set_tag.ok", "/runs/set-tag", {"run_id": "{{run_a}}", "key": "note", "value": "hello"})
+    post("runs.set_tag.overwrite", "/runs/set-tag", {"run_id": "{{run_a}}", "key": "note", "value": "hello again"})
+    post("runs.set_tag.run_name", "/runs/set-tag", {"run_id": "{{run_c}}", "key": "mlflow.runName", "value": "child-renamed"})
+    get("runs.set_tag.run_name.check", "/runs/get", {"run_id": "{{run_c}}"})
+    post("runs.set_tag.legacy_run_uuid", "/runs/set-tag", {"run_uuid": "{{run_a}}", "key": "legacy", "value": "yes"})
+    post("runs.set_tag.invalid_key", "/runs/set-tag", {"run_id": "{{run_a}}", "key": "bad!key", "value": "v"})
+    post("runs.set_tag.value_too_long", "/runs/set-tag", {"run_id": "{{run_a}}", "key": "big", "value": "v" * 8001})
+    post("runs.set_tag.missing_key", "/runs/set-tag", {"run_id": "{{run_a}}", "value": "v"})
+    post("runs.set_tag.empty_key", "/runs/set-tag", {"run_id": "{{run_a}}", "key": "", "value": "v"})
+    post("runs.set_tag.key_with_colon_and_slash", "/runs/set-tag", {"run_id": "{{run_a}}", "key": "ns:sub/key", "value": "v"})
+    post("runs.set_tag.unknown_run", "/runs/set-tag", {"run_id": "0123456789abcdef0123456789abcdef", "key": "k", "value": "v"})
+    post("runs.delete_tag.ok", "/runs/delete-tag", {"run_id": "{{run_a}}", "key": "legacy"})
+    post("runs.delete_tag.unknown_key", "/runs/delete-tag", {"run_id": "{{run_a}}", "key": "never-set"})
+    post("runs.delete_tag.unknown_run", "/runs/delete-tag", {"run_id": "0123456789abcdef0123456789abcdef", "key": "k"})
+
+    post(
+        "runs.log_batch.ok",
+        "/runs/log-batch",
+        {
+            "run_id": "{{run_c}}",
+            "metrics": [metric("loss", 1.0, 0, T0 + 10), metric("loss", 0.8, 1, T0 + 20), metric("acc", 0.1, 0, T0 + 10)],
+            "params": [kv("batch_size", "32"), kv("optimizer", "adam")],
+            "tags": [kv("phase", "one"), kv("mlflow.note.content", "nested child")],
+        },
+    )
+    post("runs.log_batch.empty", "/runs/log-batch", {"run_id": "{{run_c}}"})
+    post("runs.log_batch.same_param_again", "/runs/log-batch", {"run_id": "{{run_c}}", "params": [kv("batch_size", "32")]})
+    post("runs.log_batch.changed_param", "/runs/log-batch", {"run_id": "{{run_c}}", "params": [kv("batch_size", "64")]})
+    post(
+        "runs.log_batch.duplicate_param_in_request",
+        "/runs/log-batch",
+        {"run_id": "{{run_c}}", "params": [kv("dup", "1"), kv("dup", "2")]},
+    )
+    post("runs.log_batch.too_many_params", "/runs/log-batch", {"run_id": "{{run_c}}", "params": [kv(f"p{i}", "v") for i in range(101)]})
+    post("runs.log_batch.too_many_metrics", "/runs/log-batch", {"run_id": "{{run_c}}", "metrics": [metric("m", float(i), i) for i in range(1001)]})
+    post("runs.log_batch.metric_missing_timestamp", "/runs/log-batch", {"run_id": "{{run_c}}", "metrics": [{"key": "m", "value": 1.0}]})
+    post("runs.log_batch.metric_nan", "/runs/log-batch", {"run_id": "{{run_c}}", "metrics": [metric("nanm", "NaN", 0, T0 + 30)]})
+    post("runs.log_batch.invalid_tag_key", "/runs/log-batch", {"run_id": "{{run_c}}", "tags": [kv("bad!key", "v")]})
+    post("runs.log_batch.missing_run_id", "/runs/log-batch", {"params": [kv("a", "b")]})
+    post("runs.log_batch.unknown_run", "/runs/log-batch", {"run_id": "0123456789abcdef0123456789abcdef", "params": [kv("a", "b")]})
+    post("runs.log_batch.param_value_max_length", "/runs/log-batch", {"run_id": "{{run_c}}", "params": [kv("long6000", "v" * 6000)]})
+    post("runs.log_batch.param_value_too_long", "/runs/log-batch", {"run_id": "{{run_c}}", "params": [kv("long6001", "v" * 6001)]})
+    post(
+        "runs.log_batch.duplicate_metrics",
+        "/runs/log-batch",
+        {"run_id": "{{run_c}}", "metrics": [metric("dupm", 1.0, 3, T0 + 40), metric("dupm", 1.0, 3, T0 + 40), metric("dupm", 2.0, 3, T0 + 40)]},
+    )
+    get("runs.log_batch.duplicate_metrics.history", "/metrics/get-history", {"run_id": "{{run_c}}", "metric_key": "dupm"})
+    post("runs.log_batch.tag_overwrite", "/runs/log-batch", {"run_id": "{{run_c}}", "tags": [kv("phase", "two")]})
+    post("runs.log_batch.params_wrong_type", "/runs/log-batch", {"run_id": "{{run_c}}", "params": {"a": "b"}})
+    get("runs.get.after_batch", "/runs/get", {"run_id": "{{run_c}}"})
+
+    dataset = {
+        "name": "iris",
+        "digest": "abc123",
+        "source_type": "local",
+        "source": '{"uri": "/data/iris.csv"}',
+        "schema": '{"mlflow_colspec": [{"type": "double", "name": "x"}]}',
+        "profile": '{"num_rows": 150}',
+    }
+    post(
+        "runs.log_inputs.ok",
+        "/runs/log-inputs",
+        {"run_id": "{{run_a}}", "datasets": [{"dataset": dataset, "tags": [kv("mlflow.data.context", "training")]}]},
+    )
+    post(
+        "runs.log_inputs.same_again",
+        "/runs/log-inputs",
+        {"run_id": "{{run_a}}", "datasets": [{"dataset": dataset, "tags": [kv("mlflow.data.context", "training")]}]},
+    )
+    post(
+        "runs.log_inputs.second_dataset",
+        "/runs/log-inputs",
+        {
+            "run_id": "{{run_a}}",
+            "datasets": [
+                {"dataset": {**dataset, "name": "iris-eval", "digest": "def456"}, "tags": [kv("mlflow.data.context", "eval")]}
+            ],
+        },
+    )
+    post("runs.log_inputs.empty", "/runs/log-inputs", {"run_id": "{{run_a}}"})
+    post("runs.log_inputs.missing_run_id", "/runs/log-inputs", {"datasets": [{"dataset": dataset}]})
+    post(
+        "runs.log_inputs.missing_digest",
+        "/runs/log-inputs",
+        {"run_id": "{{run_ns}}", "datasets": [{"dataset": {k: v for k, v in dataset.items() if k != "digest"}}]},
+    )
+    post(
+        "runs.log_inputs.unknown_run",
+        "/runs/log-inputs",
+        {"run_id": "0123456789abcdef0123456789abcdef", "datasets": [{"dataset": dataset}]},
+    )
+    get("runs.get.after_inputs", "/runs/get", {"run_id": "{{run_a}}"})
+
+    post("runs.delete.ok", "/runs/delete", {"run_id": "{{run_t}}"})
+    get("runs.delete.check", "/runs/get", {"run_id": "{{run_t}}"})
+    post("runs.delete.again", "/runs/delete", {"run_id": "{{run_t}}"})
+    post("runs.delete.log_param_on_deleted", "/runs/log-parameter", {"run_id": "{{run_t}}", "key": "k", "value": "v"})
+    post("runs.delete.log_metric_on_deleted", "/runs/log-metric", {"run_id": "{{run_t}}", **metric("m", 1.0)})
+    post("runs.delete.set_tag_on_deleted", "/runs/set-tag", {"run_id": "{{run_t}}", "key": "k", "value": "v"})
+    post("runs.delete.update_deleted", "/runs/update", {"run_id": "{{run_t}}", "status": "FINISHED", "end_time": T0 + 9999})
+    post("runs.delete.unknown", "/runs/delete", {"run_id": "0123456789abcdef0123456789abcdef"})
+    post("runs.delete.missing_run_id", "/runs/delete", {})
+    post("runs.restore.ok", "/runs/restore", {"run_id": "{{run_t}}"})
+    get("runs.restore.check", "/runs/get", {"run_id": "{{run_t}}"})
+    post("runs.restore.active", "/runs/restore", {"run_id": "{{run_t}}"})
+    post("runs.delete.again_for_tag", "/runs/delete", {"run_id": "{{run_t}}"})
+    post("runs.delete.delete_tag_on_deleted", "/runs/delete-tag", {"run_id": "{{run_t}}", "key": "mlflow.runName"})
+    post("runs.delete.log_batch_on_deleted", "/runs/log-batch", {"run_id": "{{run_t}}", "params": [kv("a", "b")]})
+    post("runs.delete.log_inputs_on_deleted", "/runs/log-inputs", {"run_id": "{{run_t}}", "datasets": []})
+    post("runs.restore.again", "/runs/restore", {"run_id": "{{run_t}}"})
+    post("runs.restore.unknown", "/runs/restore", {"run_id": "0123456789abcdef0123456789abcdef"})
+
+    post("runs.experiment_delete.setup", "/experiments/delete", {"experiment_id": "{{exp_u}}"})
+    post("runs.create.in_deleted_experiment", "/runs/create", {"experiment_id": "{{exp_u}}", "start_time": T0, "run_name": "x"})
+
+
+# ============================================================================================
+# Search runs: the filter grammar, order_by, view types and paging
+
+
+def search() -> None:
+    post("search.setup.experiment", "/experiments/create", {"name": "diff-search"}, {"exp_s": "experiment_id"})
+    post("search.setup.experiment2", "/experiments/create", {"name": "diff-search-2"}, {"exp_s2": "experiment_id"})
+    runs_spec = [
+        # var, run_name, start offset, params, metrics, tags, final status
+        ("s1", "s-alpha", 1000, {"lr": "0.01", "model": "resnet", "my param": "x y"},
+         {"loss": 0.3, "acc": 0.9}, {"stage": "train", "note": "Hello World", "mlflow.user": "alice"}, "FINISHED"),
+        ("s2", "s-beta", 2000, {"lr": "0.1", "model": "vgg"},
+         {"loss": 0.7}, {"stage": "eval", "note": "hello there", "mlflow.user": "bob"}, None),
+        ("s3", "s-gamma", 3000, {"lr": "0.01", "model": "resnet50"},
+         {"loss": 0.5, "acc": 0.8}, {"stage": "train", "mlflow.user": "alice"}, "FAILED"),
+        ("s4", "s-delta", 4000, {},
+         {"loss": 1.5, "acc": 0.2}, {"stage": "test's", "mlflow.user": "carol"}, "KILLED"),
+        ("s5", "s-eps", 5000, {"lr": "1e-3"}, {"loss": -1.0}, {"stage": "train"}, None),
+    ]
+    for var, run_name, offset, params, metrics, tags, status in runs_spec:
+        post(
+            f"search.setup.create_{var}",
+            "/runs/create",
+            {"experiment_id": "{{exp_s}}", "run_name": run_name, "start_time": T0 + offset},
+            {var: "run.info.run_id"},
+        )
+        post(
+            f"search.setup.batch_{var}",
+            "/runs/log-batch",
+            {
+                "run_id": "{{" + var + "}}",
+                "params": [kv(k, v) for k, v in params.items()],
+                "metrics": [metric(k, v, 0, T0 + offset + 1) for k, v in metrics.items()],
+                "tags": [kv(k, v) for k, v in tags.items()],
+            },
+        )
+        if status:
+            post(
+                f"search.setup.end_{var}",
+                "/runs/update",
+                {"run_id": "{{" + var + "}}", "status": status, "end_time": T0 + offset + 500},
+            )
+    post(
+        "search.setup.inputs_s1",
+        "/runs/log-inputs",
+        {
+            "run_id": "{{s1}}",
+            "datasets": [
+                {
+                    "dataset": {"name": "train-set", "digest": "d1", "source_type": "local", "source": "{}"},
+                    "tags": [kv("mlflow.data.context", "training")],
+                }
+            ],
+        },
+    )
+    post(
+        "search.setup.inputs_s2",
+        "/runs/log-inputs",
+        {
+            "run_id": "{{s2}}",
+            "datasets": [
+                {
+                    "dataset": {"name": "eval-set", "digest": "d2", "source_type": "local", "source": "{}"},
+                    "tags": [kv("mlflow.data.context", "eval")],
+                }
+            ],
+        },
+    )
+    post(
+        "search.setup.create_s6_other_exp",
+        "/runs/create",
+        {"experiment_id": "{{exp_s2}}", "run_name": "s-other", "start_time": T0 + 6000, "tags": [kv("stage", "train")]},
+        {"s6": "run.info.run_id"},
+    )
+    post("search.setup.metric_s6", "/runs/log-metric", {"run_id": "{{s6}}", **metric("loss", 0.1, 0, T0 + 6001)})
+    post("search.setup.delete_s5", "/runs/delete", {"run_id": "{{s5}}"})
+
+    search_runs("search.all")
+    search_runs("search.two_experiments", exps=("{{exp_s}}", "{{exp_s2}}"))
+    search_runs("search.unknown_experiment", exps=("987654",))
+    search_runs("search.no_experiment_ids", exps=())
+    # metrics
+    search_runs("search.metric_lt", filter="metrics.loss < 0.6")
+    search_runs("search.metric_lte", filter="metrics.loss <= 0.5")
+    search_runs("search.metric_gt", filter="metrics.loss > 0.5")
+    search_runs("search.metric_gte", filter="metric.loss >= 0.7")
+    search_runs("search.metric_eq", filter="metrics.acc = 0.9")
+    search_runs("search.metric_neq", filter="metrics.acc != 0.9")
+    search_runs("search.metric_backticks", filter="metrics.`loss` < 1")
+    search_runs("search.metric_double_quoted_key", filter='metrics."loss" < 1')
+    search_runs("search.metric_negative_value", filter="metrics.loss > -5")
+    search_runs("search.metric_scientific", filter="metrics.loss < 5e-1")
+    search_runs("search.metric_missing_key", filter="metrics.nope > 0")
+    # params
+    search_runs("search.param_eq", filter="params.lr = '0.01'")
+    search_runs("search.param_eq_double_quotes", filter='params.lr = "0.01"')
+    search_runs("search.param_neq", filter="params.model != 'vgg'")
+    search_runs("search.param_like", filter="params.model LIKE 'res%'")
+    search_runs("search.param_like_underscore", filter="params.lr LIKE '0.0_'")
+    search_runs("search.param_ilike", filter="param.model ILIKE 'RESNET%'")
+    search_runs("search.param_in", filter="params.model IN ('vgg', 'resnet')")
+    search_runs("search.param_not_in", filter="params.model NOT IN ('vgg')")
+    search_runs("search.param_backticks_space", filter="params.`my param` = 'x y'")
+    # tags
+    search_runs("search.tag_eq", filter="tags.stage = 'train'")
+    search_runs("search.tag_like_case", filter="tags.note LIKE '%hello%'")
+    search_runs("search.tag_ilike", filter="tags.note ILIKE '%hello%'")
+    search_runs("search.tag_mlflow_user_backticks", filter="tags.`mlflow.user` = 'alice'")
+    search_runs("search.tag_escaped_quote", filter="tags.stage = 'test\\'s'")
+    search_runs("search.tag_double_quoted_value_with_quote", filter="tags.stage = \"test's\"")
+    search_runs("search.tag_in", filter="tags.stage IN ('eval', 'test''s')")
+    search_runs("search.tag_not_in", filter="tag.stage NOT IN ('train')")
+    search_runs("search.tag_neq", filter="tags.stage != 'train'")
+    search_runs("search.tag_dotted_key_unquoted", filter="tags.mlflow.runName = 's-gamma'")
+    search_runs("search.like_escaped_underscore", filter="attributes.run_name LIKE 's\\_%'")
+    # attributes
+    search_runs("search.attr_status", filter="attributes.status = 'FINISHED'")
+    search_runs("search.attr_status_neq", filter="attribute.status != 'RUNNING'")
+    search_runs("search.attr_status_in", filter="attributes.status IN ('FAILED', 'KILLED')")
+    search_runs("search.attr_run_name", filter="attributes.run_name = 's-beta'")
+    search_runs("search.attr_run_name_like", filter="attributes.run_name LIKE 's-%a'")
+    search_runs("search.attr_run_name_ilike", filter="run_name ILIKE 'S-G%'")
+    search_runs("search.attr_bare_status", filter="status = 'KILLED'")
+    search_runs("search.attr_start_time_gt", filter=f"attributes.start_time > {T0 + 2000}")
+    search_runs("search.attr_start_time_lte", filter=f"attributes.start_time <= {T0 + 2000}")
+    search_runs("search.attr_end_time", filter=f"attributes.end_time >= {T0 + 3500}")
+    search_runs("search.attr_run_id_eq", filter="attributes.run_id = '{{s3}}'")
+    search_runs("search.attr_run_id_in", filter="attributes.run_id IN ('{{s1}}', '{{s4}}')")
+    search_runs("search.attr_run_id_not_in", filter="attributes.run_id NOT IN ('{{s1}}', '{{s4}}')")
+    search_runs("search.attr_user_id", filter="attributes.user_id = 'alice'")
+    search_runs("search.attr_artifact_uri", filter="attributes.artifact_uri LIKE '%{{s2}}%'")
+    search_runs("search.attr_created", filter=f"attributes.created < {T0 + 2500}")
+    search_runs("search.attr_duration", filter="attributes.duration > 0")
+    # datasets
+    search_runs("search.dataset_name", filter="datasets.name = 'train-set'")
+    search_runs("search.dataset_digest_in", filter="datasets.digest IN ('d1', 'd2')")
+    search_runs("search.dataset_context", filter="datasets.context = 'eval'")
+    search_runs("search.dataset_name_like", filter="dataset.name LIKE '%-set'")
+    # combinations
+    search_runs("search.and_metric_param", filter="metrics.loss < 1 and params.lr = '0.01'")
+    search_runs("search.and_three", filter="metrics.acc > 0.5 AND tags.stage = 'train' AND attributes.status != 'RUNNING'")
+    search_runs("search.and_two_experiments", exps=("{{exp_s}}", "{{exp_s2}}"), filter="tags.stage = 'train'")
+    search_runs("search.param_is_null", filter="params.lr IS NULL")
+    search_runs("search.param_is_not_null", filter="params.model IS NOT NULL")
+    search_runs("search.tag_is_null", filter="tags.note IS NULL")
+    search_runs("search.tag_is_not_null", filter="tags.note IS NOT NULL")
+    search_runs("search.metric_is_null", filter="metrics.acc IS NULL")
+    search_runs("search.attr_run_name_neq", filter="attributes.run_name != 's-beta'")
+    search_runs("search.attr_status_like", filter="attributes.status LIKE 'F%'")
+    search_runs("search.attr_run_id_like", filter="attributes.run_id LIKE '{{s1}}%'")
+    search_runs("search.attr_created_alias", filter=f"attributes.Created > {T0 + 2500}")
+    search_runs("search.dataset_name_in", filter="datasets.name IN ('train-set')")
+    search_runs("search.dataset_context_neq", filter="datasets.context != 'eval'")
+    search_runs("search.metric_int_literal", filter="metrics.loss > 1")
+    search_runs("search.lowercase_keywords", filter="params.model like 'res%' and tags.stage ilike 'TRAIN'")
+    search_runs("search.extra_whitespace", filter="  metrics.loss   <   0.6   AND   params.lr='0.01'  ")
+    search_runs("search.double_quoted_tag_key", filter='tags."mlflow.user" = \'alice\'')
+    # invalid filters
+    search_runs("search.invalid.trailing_and", filter="metrics.loss < 1 AND")
+    search_runs("search.invalid.parentheses", filter="(metrics.loss < 1)")
+    search_runs("search.invalid.is_null_metric_value", filter="metrics.loss IS 5")
+    search_runs("search.invalid.incomplete", filter="metrics.loss <")
+    search_runs("search.invalid.entity", filter="foo.bar = 'x'")
+    search_runs("search.invalid.unquoted_param_value", filter="params.lr = 0.01")
+    search_runs("search.invalid.metric_string_value", filter="metrics.loss = 'abc'")
+    search_runs("search.invalid.param_numeric_comparator", filter="params.lr > '0'")
+    search_runs("search.invalid.metric_in", filter="metrics.loss IN (1, 2)")
+    search_runs("search.invalid.or", filter="metrics.loss < 1 OR metrics.loss > 2")
+    search_runs("search.invalid.attribute", filter="attributes.nope = 'x'")
+    search_runs("search.invalid.status_like", filter="attributes.start_time LIKE '1%'")
+    search_runs("search.invalid.unbalanced_quote", filter="params.lr = '0.01")
+    search_runs("search.invalid.empty_in", filter="params.lr IN ()")
+    search_runs("search.invalid.dataset_key", filter="datasets.size = '1'")
+    # order_by
+    search_runs("search.order.metric_asc", order_by=["metrics.loss ASC"])
+    search_runs("search.order.metric_desc", order_by=["metrics.loss DESC"])
+    search_runs("search.order.metric_missing_values", order_by=["metrics.acc"])
+    search_runs("search.order.metric_backticks", order_by=["metrics.`acc` DESC"])
+    search_runs("search.order.param", order_by=["params.lr ASC", "attributes.run_name"])
+    search_runs("search.order.tag_desc", order_by=["tags.stage DESC", "run_name"])
+    search_runs("search.order.start_time_asc", order_by=["attributes.start_time ASC"])
+    search_runs("search.order.bare_start_time", order_by=["start_time"])
+    search_runs("search.order.run_name_desc", order_by=["attributes.run_name DESC"])
+    search_runs("search.order.status", order_by=["attributes.status", "start_time DESC"])
+    search_runs("search.order.end_time", order_by=["attributes.end_time DESC"])
+    search_runs("search.order.with_filter", filter="tags.stage = 'train'", order_by=["metrics.loss DESC"])
+    search_runs("search.order.metric_desc_missing_values", order_by=["metrics.acc DESC"])
+    search_runs("search.order.param_desc_missing_values", order_by=["params.lr DESC"])
+    search_runs("search.order.alias_prefixes", order_by=["metric.loss", "param.model DESC"])
+    search_runs("search.order.backticks_space_key", order_by=["params.`my param` DESC", "start_time"])
+    search_runs("search.order.created", order_by=["attributes.created DESC"])
+    search_runs("search.order.lowercase_direction", order_by=["metrics.loss desc"])
+    search_runs("search.order.invalid_dataset", order_by=["datasets.name"])
+    search_runs("search.order.invalid_direction", order_by=["metrics.loss UP"])
+    search_runs("search.order.invalid_entity", order_by=["foo.bar"])
+    search_runs("search.order.invalid_attribute", order_by=["attributes.nope"])
+    # view types and paging
+    search_runs("search.view.active_only", run_view_type="ACTIVE_ONLY")
+    search_runs("search.view.deleted_only", run_view_type="DELETED_ONLY")
+    search_runs("search.view.all", run_view_type="ALL")
+    search_runs("search.view.invalid", run_view_type="SOMETIMES")
+    search_runs("search.page.1", max_results=3, order_by=["attributes.start_time ASC"], capture={"tok1": "next_page_token"})
+    search_runs("search.page.2", max_results=3, order_by=["attributes.start_time ASC"], page_token="{{tok1}}")
+    search_runs("search.page.default_order_1", max_results=2, capture={"dtok1": "next_page_token"})
+    search_runs("search.page.default_order_2", max_results=2, page_token="{{dtok1}}", capture={"dtok2": "next_page_token"})
+    search_runs("search.page.filtered_1", max_results=1, filter="tags.stage = 'train'", capture={"ftok": "next_page_token"})
+    search_runs("search.page.filtered_2", max_results=1, filter="tags.stage = 'train'", page_token="{{ftok}}")
+    search_runs("search.page.exact_fit", max_results=4)
+    search_runs("search.page.one_1", max_results=1, order_by=["metrics.loss DESC"], capture={"otok1": "next_page_token"})
+    search_runs("search.page.one_2", max_results=1, order_by=["metrics.loss DESC"], page_token="{{otok1}}", capture={"otok2": "next_page_token"})
+    search_runs("search.page.one_3", max_results=1, order_by=["metrics.loss DESC"], page_token="{{otok2}}")
+    search_runs("search.page.max_results_too_large", max_results=50001)
+    search_runs("search.page.max_results_zero", max_results=0)
+    search_runs("search.page.max_results_negative", max_results=-1)
+    search_runs("search.page.bad_token", page_token="garbage")
+    post("search.wrong_type.experiment_ids", "/runs/search", {"experiment_ids": "{{exp_s}}"})
+    post("search.non_numeric_experiment_id", "/runs/search", {"experiment_ids": ["abc"]})
+    post("search.wrong_type.max_results", "/runs/search", {"experiment_ids": ["{{exp_s}}"], "max_results": "ten"})
+
+
+# ============================================================================================
+# Metric history
+
+
+def metric_history() -> None:
+    post("history.setup.experiment", "/experiments/create", {"name": "diff-history"}, {"exp_h": "experiment_id"})
+    post("history.setup.run1", "/runs/create", {"experiment_id": "{{exp_h}}", "run_name": "h1", "start_time": T0}, {"h1": "run.info.run_id"})
+    post("history.setup.run2", "/runs/create", {"experiment_id": "{{exp_h}}", "run_name": "h2", "start_time": T0 + 1}, {"h2": "run.info.run_id"})
+    post(
+        "history.setup.batch1",
+        "/runs/log-batch",
+        {"run_id": "{{h1}}", "metrics": [metric("loss", 1.0 / (s + 1), s, T0 + 10 * s) for s in range(10)]},
+    )
+    post(
+        "history.setup.batch2",
+        "/runs/log-batch",
+        {"run_id": "{{h2}}", "metrics": [metric("loss", 2.0 / (s + 1), s * 2, T0 + 10 * s) for s in range(8)]},
+    )
+    post("history.setup.same_step_twice", "/runs/log-metric", {"run_id": "{{h1}}", **metric("loss", 0.05, 9, T0 + 95)})
+    post("history.setup.older_timestamp", "/runs/log-metric", {"run_id": "{{h1}}", **metric("lat", 3.0, 0, T0 + 50)})
+    post("history.setup.older_timestamp2", "/runs/log-metric", {"run_id": "{{h1}}", **metric("lat", 4.0, 1, T0 + 40)})
+
+    get("history.get.all", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss"})
+    get("history.get.by_timestamp_order", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "lat"})
+    get("history.get.legacy_run_uuid", "/metrics/get-history", {"run_uuid": "{{h2}}", "metric_key": "loss"})
+    get("history.get.page1", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss", "max_results": "4"}, {"htok1": "next_page_token"})
+    get("history.get.page2", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss", "max_results": "4", "page_token": "{{htok1}}"}, {"htok2": "next_page_token"})
+    get("history.get.page3", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss", "max_results": "4", "page_token": "{{htok2}}"})
+    get("history.get.unknown_key", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "nope"})
+    get("history.get.unknown_run", "/metrics/get-history", {"run_id": "0123456789abcdef0123456789abcdef", "metric_key": "loss"})
+    get("history.get.missing_metric_key", "/metrics/get-history", {"run_id": "{{h1}}"})
+    get("history.get.missing_run_id", "/metrics/get-history", {"metric_key": "loss"})
+    get("history.get.bad_max_results", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss", "max_results": "many"})
+    get("history.get.bad_page_token", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss", "max_results": "4", "page_token": "bogus"})
+
+    get("history.get.max_results_too_large", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss", "max_results": "25001"})
+    get("history.get.max_results_zero", "/metrics/get-history", {"run_id": "{{h1}}", "metric_key": "loss", "max_results": "0"})
+    bulk = "/metrics/get-history-bulk-interval"
+    get("history.bulk.two_runs", bulk, {"run_ids": ["{{h1}}", "{{h2}}"], "metric_key": "loss"})
+    get("history.bulk.one_run", bulk, {"run_ids": "{{h1}}", "metric_key": "loss"})
+    get("history.bulk.step_range", bulk, {"run_ids": ["{{h1}}", "{{h2}}"], "metric_key": "loss", "start_step": "2", "end_step": "6"})
+    get("history.bulk.max_results_sampling", bulk, {"run_ids": ["{{h1}}", "{{h2}}"], "metric_key": "loss", "max_results": "3"})
+    get("history.bulk.range_and_sampling", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "start_step": "1", "end_step": "8", "max_results": "4"})
+    get("history.bulk.nan_values", bulk, {"run_ids": "{{run_st}}", "metric_key": "weird"})
+    get("history.bulk.unknown_key", bulk, {"run_ids": "{{h1}}", "metric_key": "nope"})
+    get("history.bulk.missing_run_ids", bulk, {"metric_key": "loss"})
+    get("history.bulk.missing_metric_key", bulk, {"run_ids": "{{h1}}"})
+    get("history.bulk.start_without_end", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "start_step": "2"})
+    get("history.bulk.start_after_end", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "start_step": "5", "end_step": "2"})
+    get("history.bulk.max_results_too_large", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "max_results": "2501"})
+    get("history.bulk.max_results_zero", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "max_results": "0"})
+    get("history.bulk.too_many_runs", bulk, {"run_ids": [f"{i:032x}" for i in range(101)], "metric_key": "loss"})
+    get("history.bulk.duplicate_run_ids", bulk, {"run_ids": ["{{h1}}", "{{h1}}"], "metric_key": "loss", "max_results": "3"})
+    get("history.bulk.equal_start_end", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "start_step": "3", "end_step": "3"})
+    get("history.bulk.bad_step", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "start_step": "x", "end_step": "3"})
+    get("history.bulk.unknown_run", bulk, {"run_ids": "0123456789abcdef0123456789abcdef", "metric_key": "loss"})
+
+
+# ============================================================================================
+# Malformed requests and the URL space
+
+
+def malformed() -> None:
+    create = API + "/experiments/create"
+    raw("http.bad_json", "POST", create, body="{bad json", headers={"Content-Type": "application/json"})
+    raw("http.json_array_body", "POST", create, body='["diff-x"]', headers={"Content-Type": "application/json"})
+    raw("http.empty_body", "POST", create, body="", headers={"Content-Type": "application/json"})
+    raw("http.no_content_type", "POST", create, body='{"name": "diff-no-ctype"}')
+    raw("http.text_content_type", "POST", create, body='{"name": "diff-text"}', headers={"Content-Type": "text/plain"})
+    raw(
+        "http.json_charset_content_type",
+        "POST",
+        create,
+        body='{"name": "diff-charset"}',
+        headers={"Content-Type": "application/json; charset=utf-8"},
+        capture={"exp_charset": "experiment_id"},
+    )
+    raw(
+        "http.double_encoded_json",
+        "POST",
+        create,
+        body='"{\\"name\\": \\"diff-double-encoded\\"}"',
+        headers={"Content-Type": "application/json"},
+    )
+    post("http.unknown_field_ignored", "/experiments/create", {"name": "diff-extra-field", "bogus": 1})
+    raw("http.unknown_endpoint", "GET", API + "/experiments/frobnicate")
+    raw("http.unknown_endpoint_post", "POST", API + "/runs/frobnicate", body="{}", headers={"Content-Type": "application/json"})
+    raw("http.wrong_method_get_on_post", "GET", API + "/experiments/create")
+    raw("http.wrong_method_post_on_get", "POST", API + "/runs/get", body="{}", headers={"Content-Type": "application/json"})
+    raw("http.ajax_api_prefix", "GET", "/ajax-api/2.0/mlflow/experiments/get", query={"experiment_id": "0"})
+    raw("http.health", "GET", "/health")
+
+
+def build_corpus() -> list[dict]:
+    _cases.clear()
+    experiments()
+    runs()
+    search()
+    metric_history()
+    malformed()
+    workspaces()
+    names = [c["name"] for c in _cases]
+    dupes = {n for n in names if names.count(n) > 1}
+    if dupes:
+        raise ValueError(f"duplicate corpus case names: {sorted(dupes)}")
+    return list(_cases)
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(build_corpus(), indent=1))
+
+
+# ============================================================================================
+# Workspaces (profile "workspaces": MLflow's server runs with --enable-workspaces)
+
+WS = "/api/3.0/mlflow/workspaces"
+
+
+def workspaces() -> None:
+    def ws(name, method, path, body=None, headers=None, **kw):
+        case = {"name": name, "method": method, "path": path, "profile": "workspaces", **kw}
+        if body is not None:
+            case["json"] = body
+        if headers:
+            case["headers"] = headers
+        return _add(case)
+
+    def in_ws(name, workspace, method, path, body=None, query=None, **kw):
+        case = ws(name, method, API + path, body, {"X-MLFLOW-WORKSPACE": workspace}, **kw)
+        if query is not None:
+            case["query"] = query
+        return case
+
+    ws("ws.list.initial", "GET", WS)
+    ws("ws.create.ok", "POST", WS, {"name": "team-a", "description": "The A team"})
+    ws("ws.create.no_description", "POST", WS, {"name": "team-b"})
+    ws("ws.create.duplicate", "POST", WS, {"name": "team-a"})
+    ws("ws.create.missing_name", "POST", WS, {"description": "x"})
+    ws("ws.create.uppercase", "POST", WS, {"name": "Team-C"})
+    ws("ws.create.underscore", "POST", WS, {"name": "team_c"})
+    ws("ws.create.too_short", "POST", WS, {"name": "a"})
+    ws("ws.create.too_long", "POST", WS, {"name": "a" * 64})
+    ws("ws.create.leading_hyphen", "POST", WS, {"name": "-team"})
+    ws("ws.create.reserved", "POST", WS, {"name": "workspaces"})
+    ws("ws.create.default", "POST", WS, {"name": "default"})
+    ws("ws.get.ok", "GET", WS + "/team-a")
+    ws("ws.get.no_description", "GET", WS + "/team-b")
+    ws("ws.get.default", "GET", WS + "/default")
+    ws("ws.get.unknown", "GET", WS + "/nope-ws")
+    ws("ws.get.invalid_name", "GET", WS + "/Bad_Name")
+    ws("ws.update.description", "PATCH", WS + "/team-a", {"description": "Renamed team"})
+    ws("ws.update.empty", "PATCH", WS + "/team-a", {})
+    ws("ws.update.unknown", "PATCH", WS + "/nope-ws", {"description": "x"})
+    ws("ws.list.after_create", "GET", WS, sort=["workspaces"])
+    in_ws("ws.header.create_experiment", "team-a", "POST", "/experiments/create", {"name": "ws-exp"}, capture={"ws_exp": "experiment_id"})
+    in_ws("ws.header.get_by_name", "team-a", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
+    in_ws(
+        "ws.header.create_run",
+        "team-a",
+        "POST",
+        "/runs/create",
+        {"experiment_id": "{{ws_exp}}", "run_name": "ws-run", "start_time": T0},
+        capture={"ws_run": "run.info.run_id"},
+    )
+    in_ws("ws.header.search_runs", "team-a", "POST", "/runs/search", {"experiment_ids": ["{{ws_exp}}"]})
+    in_ws("ws.header.other_workspace_get_by_name", "team-b", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
+    in_ws("ws.header.other_workspace_get_run", "team-b", "GET", "/runs/get", query={"run_id": "{{ws_run}}"})
+    ws("ws.no_header.get_by_name", "GET", API + "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
+    in_ws("ws.header.unknown_workspace", "nope-ws", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
+    in_ws("ws.header.invalid_name", "Bad_Name", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
+    ws("ws.delete.restrict_nonempty", "DELETE", WS + "/team-a")
+    ws("ws.delete.invalid_mode", "DELETE", WS + "/team-b", query={"mode": "SOMETIMES"})
+    ws("ws.delete.empty", "DELETE", WS + "/team-b")
+    ws("ws.delete.again", "DELETE", WS + "/team-b")
+    ws("ws.delete.default", "DELETE", WS + "/default")
+    ws("ws.delete.cascade", "DELETE", WS + "/team-a", query={"mode": "CASCADE"})
+    ws("ws.get.after_delete", "GET", WS + "/team-a")
+    ws("ws.list.final", "GET", WS)
+    # Last: on our side this creates a project, which would show in any later listing.
+    in_ws("ws.header.write_unknown_workspace", "never-made", "POST", "/experiments/create", {"name": "ws-exp-2"})

@@ -1,0 +1,204 @@
+"""Starts and stops the servers the conformance suites talk to: ours (the built trackd) and
+MLflow's.
+
+Every server binds 127.0.0.1 on a free port, keeps its data in a temporary folder and runs in its
+own process group, so stopping it stops its children too (MLflow's server forks uvicorn). When run.sh
+sets CONFORMANCE_PID_DIR, each group id and folder is also written there so run.sh can clean up
+after a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TRACKD_MAIN = REPO_ROOT / "dist" / "src" / "main.js"
+VENV_BIN = Path(sys.executable).parent
+
+# Environment that keeps the official client quiet and fast to fail in tests: no telemetry, and
+# no minutes-long retry loops when a server answers 5xx.
+CLIENT_ENV = {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "DO_NOT_TRACK": "true",
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """One server process on 127.0.0.1:<port> with a temporary data folder."""
+
+    def __init__(self, name: str, argv_for_port, data_dir: Path, env: dict | None = None):
+        self.name = name
+        self._argv_for_port = argv_for_port
+        self.data_dir = data_dir
+        self._env = env
+        self.port: int | None = None
+        self.proc: subprocess.Popen | None = None
+        self.log_path = data_dir / f"{name}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def spawn(self) -> "ServerProcess":
+        """Starts the process without waiting for it to answer; see wait_ready()."""
+        self.port = free_port()
+        env = {**os.environ, **CLIENT_ENV, **(self._env or {})}
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            self._argv_for_port(self.port),
+            cwd=self.data_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        pid_dir = os.environ.get("CONFORMANCE_PID_DIR")
+        if pid_dir:
+            # Line 1: process group to kill; line 2: temporary folder to remove (see run.sh).
+            Path(pid_dir, f"{self.name}-{self.proc.pid}.pgid").write_text(
+                f"{self.proc.pid}\n{self.data_dir}\n"
+            )
+        return self
+
+    def wait_ready(self, timeout: float = 90.0) -> "ServerProcess":
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode} before answering /health:\n"
+                    + self.log_tail()
+                )
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as resp:
+                    if resp.status == 200 and resp.read().strip() == b"OK":
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(
+            f"{self.name} did not answer /health within {timeout}s:\n" + self.log_tail()
+        )
+
+    def start(self, timeout: float = 90.0, attempts: int = 3) -> "ServerProcess":
+        """spawn() + wait_ready(), retrying on another port if the chosen one got taken."""
+        for attempt in range(attempts):
+            self.spawn()
+            try:
+                return self.wait_ready(timeout)
+            except RuntimeError:
+                self.stop()
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        pgid = self.proc.pid  # start_new_session: the child leads its own process group
+        if self.proc.poll() is None:
+            try:
+                os.killpg(pgid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        # Children (uvicorn workers) may outlive the leader; the group id still names them.
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.proc.poll() is None:
+            self.proc.wait(timeout=10)
+        pid_dir = os.environ.get("CONFORMANCE_PID_DIR")
+        if pid_dir:
+            Path(pid_dir, f"{self.name}-{pgid}.pgid").unlink(missing_ok=True)
+        self.proc = None
+
+
+    def close(self) -> None:
+        """stop() and remove the temporary folder (kept when CONFORMANCE_KEEP_DATA is set)."""
+        self.stop()
+        if not os.environ.get("CONFORMANCE_KEEP_DATA"):
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def temp_dir(prefix: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def trackd_server(data_root: Path | None = None) -> ServerProcess:
+    """Our built server (dist/src/main.js) with a fresh data dir."""
+    if not TRACKD_MAIN.exists():
+        raise RuntimeError(f"{TRACKD_MAIN} is missing: run `npm run build` first")
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not on PATH")
+    work = data_root or temp_dir("trackd-conformance-")
+    data_dir = work / "projects"
+
+    def argv(port: int) -> list[str]:
+        return [
+            node,
+            str(TRACKD_MAIN),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ]
+
+    return ServerProcess("trackd", argv, work)
+
+
+def mlflow_server(extra_args: list[str] | None = None, name: str = "mlflow") -> ServerProcess:
+    """MLflow's own tracking server over a fresh SQLite file; artifacts go to its temp cwd."""
+    work = temp_dir(f"{name}-differential-")
+
+    def argv(port: int) -> list[str]:
+        return [
+            str(VENV_BIN / "mlflow"),
+            "server",
+            "--backend-store-uri",
+            f"sqlite:///{work}/mlflow.db",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            *(extra_args or []),
+        ]
+
+    # No background job runner (it forks eight huey consumers): the tracking API does not need it.
+    return ServerProcess(name, argv, work, env={"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"})
