@@ -29,7 +29,9 @@ describe('listing workspaces', () => {
   it('lists only default on a fresh server', async () => {
     const res = await t.api.get(WS);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ workspaces: [{ name: 'default' }] });
+    expect(res.body).toEqual({
+      workspaces: [{ name: 'default', description: 'Default workspace for legacy resources' }],
+    });
   });
 
   it('lists projects created through the API and by a first write, sorted', async () => {
@@ -41,7 +43,9 @@ describe('listing workspaces', () => {
   it('is served under /ajax-api as well', async () => {
     const res = await t.api.get(`/ajax-api/3.0/mlflow/workspaces`);
     expect(res.status).toBe(200);
-    expect(res.body.workspaces).toEqual([{ name: 'default' }]);
+    expect(res.body.workspaces).toEqual([
+      { name: 'default', description: 'Default workspace for legacy resources' },
+    ]);
   });
 });
 
@@ -192,7 +196,7 @@ describe('deleting a workspace', () => {
       res,
       400,
       'INVALID_PARAMETER_VALUE',
-      "Invalid deletion mode 'NUKE'. Must be one of: RESTRICT, CASCADE, SET_DEFAULT",
+      "Invalid deletion mode 'NUKE'. Must be one of: SET_DEFAULT, CASCADE, RESTRICT",
     );
   });
 
