@@ -1,7 +1,9 @@
 // Builds the Express application: middleware order and router mounting, no behaviour of its own.
 import express, { type Express } from 'express';
-import type { Endpoint } from './api/endpoint.js';
+import { artifactEndpoints } from './api/artifacts.js';
+import type { AnyEndpoint } from './api/endpoint.js';
 import { experimentEndpoints } from './api/experiments.js';
+import { loggedModelEndpoints } from './api/logged-models.js';
 import { metricEndpoints } from './api/metrics.js';
 import { runEndpoints } from './api/runs.js';
 import { serverInfoEndpoints } from './api/server-info.js';
@@ -12,12 +14,14 @@ import { apiRouter } from './http/routes.js';
 import { ProjectRegistry } from './store/projects.js';
 import { VERSION } from './version.js';
 
-export const allEndpoints: Endpoint[] = [
+export const allEndpoints: AnyEndpoint[] = [
   ...experimentEndpoints,
   ...runEndpoints,
   ...metricEndpoints,
   ...workspaceEndpoints,
   ...serverInfoEndpoints,
+  ...artifactEndpoints,
+  ...loggedModelEndpoints,
 ];
 
 export interface App {

@@ -32,6 +32,11 @@ program
         `trackd ${VERSION} listening on http://${config.host}:${port} (data: ${config.dataDir})`,
       );
     });
+    // Node ends any request not fully received within 5 minutes; an artifact upload of several
+    // gigabytes may stream for longer. A transfer that stalls is still cut, after 5 idle minutes
+    // (its temporary file is removed then).
+    server.requestTimeout = 0;
+    server.timeout = 5 * 60 * 1000;
     const shutdown = () => {
       server.close(() => void close().then(() => process.exit(0)));
       setTimeout(() => process.exit(0), 5000).unref();

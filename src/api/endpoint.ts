@@ -1,5 +1,6 @@
 // The endpoint table's row type. Each api/<family>.ts exports a list of these; http/routes.ts turns
 // the list into Express routes, and the same list later feeds OpenAPI and permissions.
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { ProjectContext, ProjectRegistry } from '../store/projects.js';
@@ -13,6 +14,8 @@ export interface HandlerContext {
   config: Config;
   /** Path parameters (e.g. a workspace name) from the matched route. */
   params: Record<string, string>;
+  /** Where clients reach this project, e.g. `http://host:5000/projects/team-a`; for links. */
+  projectUrl: string;
 }
 
 /** What a handler may return besides a plain JSON body. */
@@ -21,15 +24,56 @@ export interface HandlerResult {
   body?: unknown;
 }
 
+/**
+ * Where an endpoint's paths hang (each also below `/projects/<name>`): `/api` and `/ajax-api` unless
+ * the endpoint says otherwise; `''` is the server root (e.g. MLflow's `/get-artifact`).
+ */
+export type PathPrefix = '/api' | '/ajax-api' | '';
+
 export interface Endpoint<S extends z.ZodType = z.ZodType> {
+  kind?: 'json';
   method: HttpMethod;
-  /** Paths below `/api` (and `/ajax-api`), e.g. `/2.0/mlflow/experiments/create`. */
+  /**
+   * Paths below `/api` (and `/ajax-api`), e.g. `/2.0/mlflow/experiments/create`. A trailing
+   * `*name` takes the rest of the path as parameter `name`, still percent-encoded.
+   */
   paths: string[];
+  prefixes?: readonly PathPrefix[];
   access: Access;
   tag: string;
   summary: string;
   request: S;
   handler: (input: z.infer<S>, ctx: HandlerContext) => Promise<unknown> | unknown;
+}
+
+/** The raw exchange, for endpoints that stream a body in or out. */
+export interface HttpExchange {
+  req: Request;
+  res: Response;
+}
+
+/**
+ * An endpoint that reads or writes the body itself (artifact uploads and downloads). The table
+ * still holds its method, paths, access class and the schema of its query and path parameters;
+ * no body parser runs before it, and the handler must have answered when its promise settles.
+ */
+export interface StreamEndpoint<S extends z.ZodType = z.ZodType> {
+  kind: 'stream';
+  method: HttpMethod;
+  paths: string[];
+  prefixes?: readonly PathPrefix[];
+  access: Access;
+  tag: string;
+  summary: string;
+  /** Query string and path parameters. */
+  request: S;
+  handler: (input: z.infer<S>, ctx: HandlerContext, http: HttpExchange) => Promise<void>;
+}
+
+export type AnyEndpoint = Endpoint | StreamEndpoint;
+
+export function streamEndpoint<S extends z.ZodType>(def: StreamEndpoint<S>): StreamEndpoint {
+  return def as unknown as StreamEndpoint;
 }
 
 /** Keeps the handler's input type tied to its schema while the table holds mixed endpoints. */

@@ -1,29 +1,61 @@
 // Turns the endpoint table into Express routes: every MLflow path under /api and /ajax-api, each
 // reachable at the root (project `default`) and below /projects/<name>.
 import express, { type Request, type Response, type Router } from 'express';
-import type { Endpoint, HandlerContext } from '../api/endpoint.js';
+import type { AnyEndpoint, Endpoint, HandlerContext, StreamEndpoint } from '../api/endpoint.js';
 import { withStatusMark } from '../api/endpoint.js';
 import { parseRequest, queryToJson } from '../api/request-validation.js';
 import type { Config } from '../config.js';
-import type { ProjectRegistry } from '../store/projects.js';
+import { DEFAULT_PROJECT, type ProjectRegistry } from '../store/projects.js';
+import { errorBody, MlflowError } from './errors.js';
 import { parseJsonBody, requireJsonContentType } from './json-body.js';
 import { projectOf } from './project-scope.js';
 
 export const API_PREFIXES = ['/api', '/ajax-api'] as const;
 const MAX_JSON_BODY = '64mb';
 
-function readInput(endpoint: Endpoint, req: Request): unknown {
-  if (endpoint.method === 'GET' || endpoint.method === 'DELETE') {
+function readInput(endpoint: AnyEndpoint, route: string, req: Request): unknown {
+  if (endpoint.kind === 'stream' || endpoint.method === 'GET' || endpoint.method === 'DELETE') {
     const fromQuery = queryToJson(endpoint.request, req.query as Record<string, unknown>);
-    return { ...fromQuery, ...pathParams(req) };
+    return { ...fromQuery, ...pathParams(route, req) };
   }
   requireJsonContentType(req);
-  return { ...(parseJsonBody(req.body) as Record<string, unknown>), ...pathParams(req) };
+  return { ...(parseJsonBody(req.body) as Record<string, unknown>), ...pathParams(route, req) };
 }
 
-function pathParams(req: Request): Record<string, string> {
+function pathParams(route: string, req: Request): Record<string, string> {
   const { project: _project, ...rest } = req.params as Record<string, string>;
-  return rest;
+  const star = route.indexOf('*');
+  if (star < 0) return rest;
+  // Express would hand over the tail split and decoded, losing `%2F` versus `/`; artifact paths
+  // need the text as sent, so the tail is cut from the still-encoded path (the part of the route
+  // before `*` is literal, see apiRouter).
+  return { ...rest, [route.slice(star + 1)]: req.path.slice(star) };
+}
+
+/**
+ * Refuses URLs that parsing would misread: a request-target carries no fragment (RFC 9112), and a
+ * raw '#' would be cut off silently (`/a#/../b` reads as `/a`, `?path=a#b` as `a`); a path that is
+ * not valid percent-encoded UTF-8 is refused here rather than as Express's generic decode error.
+ */
+function malformedUrl(req: Request): MlflowError | undefined {
+  if (req.url.includes('#')) return MlflowError.invalidParameter("Invalid URL: raw '#'.");
+  try {
+    decodeURIComponent(req.path);
+  } catch {
+    return MlflowError.invalidParameter('Invalid URL: malformed percent-encoding.');
+  }
+  return undefined;
+}
+
+/** The project's URL as this client reached the server (the root stands for `default`). */
+function projectUrl(req: Request, project: string): string {
+  const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  return project === DEFAULT_PROJECT ? origin : `${origin}/projects/${project}`;
+}
+
+/** A client that hung up mid-request gets no answer; its upload was already cleaned up. */
+function clientGone(req: Request, res: Response): boolean {
+  return (!req.complete && req.destroyed) || res.destroyed || !!req.socket?.destroyed;
 }
 
 export function sendJson(res: Response, status: number, body: unknown): void {
@@ -34,44 +66,96 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 }
 
 export function apiRouter(
-  endpoints: Endpoint[],
+  endpoints: AnyEndpoint[],
   projects: ProjectRegistry,
   config: Config,
 ): Router {
   const router = express.Router({ mergeParams: true });
-  router.use(express.text({ type: () => true, limit: MAX_JSON_BODY }));
+  router.use((req, _res, next) => next(malformedUrl(req)));
+  // Only JSON endpoints get a body parser; streaming endpoints read (or refuse) the body themselves.
+  const jsonBody = express.text({ type: () => true, limit: MAX_JSON_BODY });
   for (const endpoint of endpoints) {
     const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete' | 'put';
-    for (const prefix of API_PREFIXES) {
+    for (const prefix of endpoint.prefixes ?? API_PREFIXES) {
       for (const path of endpoint.paths) {
-        router[method](`${prefix}${path}`, async (req, res) => {
-          const projectName = projectOf(req);
-          const input = parseRequest(endpoint.request, readInput(endpoint, req));
-          const { context, release } = await projects.acquire(
-            projectName,
-            endpoint.access === 'write',
+        const route = `${prefix}${path}`;
+        if (/[:(].*\*/.test(route)) throw new Error(`${route}: '*' must follow literal text only`);
+        if (endpoint.kind === 'stream') {
+          router[method](route, streamRoute(endpoint, route, projects, config));
+        } else {
+          router[method](route, jsonBody, jsonRoute(endpoint, route, projects, config));
+        }
+      }
+    }
+  }
+  // A known path asked with another method: 405, as MLflow's server answers.
+  for (const endpoint of endpoints) {
+    for (const prefix of endpoint.prefixes ?? API_PREFIXES) {
+      for (const path of endpoint.paths) {
+        router.all(`${prefix}${path}`, (req, res) => {
+          sendJson(
+            res,
+            405,
+            errorBody('BAD_REQUEST', `The method ${req.method} is not allowed for ${req.path}.`),
           );
-          try {
-            const ctx: HandlerContext = {
-              project: context,
-              projects,
-              config,
-              params: pathParams(req),
-            };
-            const result = await endpoint.handler(input, ctx);
-            if (result && typeof result === 'object' && withStatusMark in result) {
-              const { status, body } = result as unknown as { status: number; body?: unknown };
-              if (body === undefined) res.status(status).end();
-              else sendJson(res, status, body);
-            } else {
-              sendJson(res, 200, result);
-            }
-          } finally {
-            release();
-          }
         });
       }
     }
   }
   return router;
+}
+
+function jsonRoute(endpoint: Endpoint, route: string, projects: ProjectRegistry, config: Config) {
+  return async (req: Request, res: Response) => {
+    const projectName = projectOf(req);
+    const input = parseRequest(endpoint.request, readInput(endpoint, route, req));
+    const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
+    try {
+      const ctx: HandlerContext = {
+        project: context,
+        projects,
+        config,
+        params: pathParams(route, req),
+        projectUrl: projectUrl(req, projectName),
+      };
+      const result = await endpoint.handler(input, ctx);
+      if (result && typeof result === 'object' && withStatusMark in result) {
+        const { status, body } = result as unknown as { status: number; body?: unknown };
+        if (body === undefined) res.status(status).end();
+        else sendJson(res, status, body);
+      } else {
+        sendJson(res, 200, result);
+      }
+    } finally {
+      release();
+    }
+  };
+}
+
+function streamRoute(
+  endpoint: StreamEndpoint,
+  route: string,
+  projects: ProjectRegistry,
+  config: Config,
+) {
+  return async (req: Request, res: Response) => {
+    const projectName = projectOf(req);
+    const input = parseRequest(endpoint.request, readInput(endpoint, route, req));
+    const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
+    try {
+      const ctx: HandlerContext = {
+        project: context,
+        projects,
+        config,
+        params: pathParams(route, req),
+        projectUrl: projectUrl(req, projectName),
+      };
+      await endpoint.handler(input, ctx, { req, res });
+    } catch (err) {
+      if (clientGone(req, res)) return;
+      throw err;
+    } finally {
+      release();
+    }
+  };
 }
