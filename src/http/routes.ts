@@ -105,19 +105,34 @@ export function apiRouter(
   return router;
 }
 
+/** Parses the input, leases the request's project and builds the handler's context around `use`. */
+async function runScoped(
+  endpoint: AnyEndpoint,
+  route: string,
+  scope: { projects: ProjectRegistry; config: Config },
+  req: Request,
+  use: (input: unknown, ctx: HandlerContext) => Promise<void>,
+): Promise<void> {
+  const projectName = projectOf(req);
+  const input = parseRequest(endpoint.request, readInput(endpoint, route, req));
+  const { projects, config } = scope;
+  const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
+  try {
+    await use(input, {
+      project: context,
+      projects,
+      config,
+      params: pathParams(route, req),
+      projectUrl: projectUrl(req, projectName),
+    });
+  } finally {
+    release();
+  }
+}
+
 function jsonRoute(endpoint: Endpoint, route: string, projects: ProjectRegistry, config: Config) {
-  return async (req: Request, res: Response) => {
-    const projectName = projectOf(req);
-    const input = parseRequest(endpoint.request, readInput(endpoint, route, req));
-    const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
-    try {
-      const ctx: HandlerContext = {
-        project: context,
-        projects,
-        config,
-        params: pathParams(route, req),
-        projectUrl: projectUrl(req, projectName),
-      };
+  return (req: Request, res: Response) =>
+    runScoped(endpoint, route, { projects, config }, req, async (input, ctx) => {
       const result = await endpoint.handler(input, ctx);
       if (result && typeof result === 'object' && withStatusMark in result) {
         const { status, body } = result as unknown as { status: number; body?: unknown };
@@ -126,10 +141,7 @@ function jsonRoute(endpoint: Endpoint, route: string, projects: ProjectRegistry,
       } else {
         sendJson(res, 200, result);
       }
-    } finally {
-      release();
-    }
-  };
+    });
 }
 
 function streamRoute(
@@ -139,23 +151,13 @@ function streamRoute(
   config: Config,
 ) {
   return async (req: Request, res: Response) => {
-    const projectName = projectOf(req);
-    const input = parseRequest(endpoint.request, readInput(endpoint, route, req));
-    const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
     try {
-      const ctx: HandlerContext = {
-        project: context,
-        projects,
-        config,
-        params: pathParams(route, req),
-        projectUrl: projectUrl(req, projectName),
-      };
-      await endpoint.handler(input, ctx, { req, res });
+      await runScoped(endpoint, route, { projects, config }, req, (input, ctx) =>
+        endpoint.handler(input, ctx, { req, res }),
+      );
     } catch (err) {
       if (clientGone(req, res)) return;
       throw err;
-    } finally {
-      release();
     }
   };
 }
