@@ -43,6 +43,8 @@ export interface Endpoint<S extends z.ZodType = z.ZodType> {
   tag: string;
   summary: string;
   request: S;
+  /** The success body's shape, as MLflow answers; the OpenAPI document is generated from it. */
+  response?: z.ZodType;
   handler: (input: z.infer<S>, ctx: HandlerContext) => Promise<unknown> | unknown;
 }
 
@@ -67,6 +69,8 @@ export interface StreamEndpoint<S extends z.ZodType = z.ZodType> {
   summary: string;
   /** Query string and path parameters. */
   request: S;
+  /** The success body's shape when it is JSON (listings, upload answers); feeds OpenAPI. */
+  response?: z.ZodType;
   handler: (input: z.infer<S>, ctx: HandlerContext, http: HttpExchange) => Promise<void>;
 }
 
