@@ -2,9 +2,15 @@
 // from TypeScript sources under vitest and from the compiled build.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_logged_models.js';
+import * as m0003 from './0003_model_registry.js';
+import * as m0004 from './0004_covering_search_indexes.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_logged_models': m0002,
+  '0003_model_registry': m0003,
+  '0004_covering_search_indexes': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -3,14 +3,18 @@ import express, { type Express } from 'express';
 import { artifactEndpoints } from './api/artifacts.js';
 import type { AnyEndpoint } from './api/endpoint.js';
 import { experimentEndpoints } from './api/experiments.js';
+import { loggedModelArtifactEndpoints } from './api/logged-model-artifacts.js';
 import { loggedModelEndpoints } from './api/logged-models.js';
 import { metricEndpoints } from './api/metrics.js';
+import { modelVersionEndpoints } from './api/model-versions.js';
+import { registeredModelEndpoints } from './api/registered-models.js';
 import { runEndpoints } from './api/runs.js';
 import { serverInfoEndpoints } from './api/server-info.js';
 import { workspaceEndpoints } from './api/workspaces.js';
 import type { Config } from './config.js';
 import { errorBody, errorMiddleware } from './http/errors.js';
 import { apiRouter } from './http/routes.js';
+import { openApiRouter } from './openapi/docs-routes.js';
 import { ProjectRegistry } from './store/projects.js';
 import { VERSION } from './version.js';
 
@@ -22,6 +26,9 @@ export const allEndpoints: AnyEndpoint[] = [
   ...serverInfoEndpoints,
   ...artifactEndpoints,
   ...loggedModelEndpoints,
+  ...loggedModelArtifactEndpoints,
+  ...registeredModelEndpoints,
+  ...modelVersionEndpoints,
 ];
 
 export interface App {
@@ -45,6 +52,10 @@ export function createApp(
   app.get(['/version', '/projects/:project/version'], (_req, res) => {
     res.type('text/plain').send(VERSION);
   });
+
+  const docs = openApiRouter(allEndpoints);
+  app.use('/projects/:project', docs);
+  app.use('/', docs);
 
   const api = apiRouter(allEndpoints, projects, config);
   app.use('/projects/:project', api);

@@ -18,6 +18,7 @@ import { MlflowError } from '../http/errors.js';
 import { sendJson } from '../http/routes.js';
 import { getActiveRunRow } from '../store/runs.js';
 import { TAG } from './artifact-proxy.js';
+import { fileInfoSchema } from './entity-schemas.js';
 import { streamEndpoint, type HttpExchange } from './endpoint.js';
 
 export const FORM_UPLOAD = '/trackd/v1/runs/:run_id/artifacts';
@@ -103,6 +104,8 @@ export const artifactFormEndpoints = [
       "Upload files from an HTML form (multipart/form-data, fields named 'file') into a run's " +
       'artifact folder, optionally below `?path=<folder>`',
     request: z.object({ run_id: z.string(), path: z.string().optional() }),
+    body: 'form-upload',
+    response: z.object({ files: z.array(fileInfoSchema) }),
     handler: async (input, { project }, http) => {
       const folder = input.path === undefined ? ARTIFACT_ROOT : parseArtifactPath(input.path);
       const run = await getActiveRunRow(project.db, input.run_id);

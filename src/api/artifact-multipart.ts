@@ -8,6 +8,7 @@ import { artifactStoreOf } from '../artifacts/project-artifacts.js';
 import { joinArtifactPath, parseFileName, type ArtifactPath } from '../artifacts/safe-path.js';
 import { sendJson } from '../http/routes.js';
 import { proxyPath, TAG } from './artifact-proxy.js';
+import { emptySchema } from './entity-schemas.js';
 import { endpoint, streamEndpoint } from './endpoint.js';
 import { int64, requiredString } from './fields.js';
 
@@ -42,6 +43,16 @@ export const artifactMultipartEndpoints = [
       path: requiredString(),
       num_parts: int64().optional(),
     }),
+    response: z.object({
+      upload_id: z.string(),
+      credentials: z.array(
+        z.object({
+          url: z.string(),
+          part_number: z.int(),
+          headers: z.record(z.string(), z.string()).optional(),
+        }),
+      ),
+    }),
     handler: async (input, { project, projectUrl }) => {
       const target = uploadTarget(input.artifact_path, input.path, project.name);
       const { uploadId, parts } = await artifactStoreOf(project).createMultipartUpload(
@@ -75,6 +86,7 @@ export const artifactMultipartEndpoints = [
       upload_id: z.string().optional(),
       parts: z.array(part).min(1),
     }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const target = uploadTarget(input.artifact_path, input.path, project.name);
       await artifactStoreOf(project).completeMultipartUpload(
@@ -96,6 +108,7 @@ export const artifactMultipartEndpoints = [
       path: requiredString(),
       upload_id: z.string().optional(),
     }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const target = uploadTarget(input.artifact_path, input.path, project.name);
       await artifactStoreOf(project).abortMultipartUpload(target, input.upload_id ?? '');
@@ -111,6 +124,7 @@ export const artifactMultipartEndpoints = [
     tag: TAG,
     summary: 'Upload one part (the raw request body) of a multipart upload; answers its ETag',
     request: z.object({ upload_id: z.string(), part_number: int64() }),
+    response: emptySchema,
     handler: async (input, { project }, { req, res }) => {
       const { etag } = await artifactStoreOf(project).uploadPart(
         input.upload_id,

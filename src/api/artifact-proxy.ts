@@ -8,10 +8,18 @@ import { ARTIFACT_ROOT, parseArtifactPath, type ArtifactPath } from '../artifact
 import { MlflowError } from '../http/errors.js';
 import { sendJson } from '../http/routes.js';
 import { sendArtifact } from './artifact-download.js';
+import { emptySchema, fileInfoSchema } from './entity-schemas.js';
 import { endpoint, streamEndpoint } from './endpoint.js';
 
 export const ARTIFACTS = '/2.0/mlflow-artifacts/artifacts';
 export const TAG = 'Artifacts';
+
+/** A download's answers besides 200 (see artifact-download.ts). */
+export const DOWNLOAD_STATUSES = {
+  206: 'One byte range of the file (Range request)',
+  304: 'Not modified (If-None-Match / If-Modified-Since)',
+  416: 'Range not satisfiable',
+};
 
 /** A request's artifact path inside the project (MLflow's `workspaces/<name>/` prefix allowed). */
 export function proxyPath(raw: string, project: string): ArtifactPath {
@@ -39,6 +47,7 @@ export const artifactProxyEndpoints = [
     tag: TAG,
     summary: 'Upload an artifact (the raw request body) to a path in the project',
     request: artifactPathParam,
+    response: emptySchema,
     handler: async (input, { project }, { req, res }) => {
       const target = requireFilePath(proxyPath(input.artifact_path, project.name));
       await artifactStoreOf(project).put(target, req, {
@@ -55,6 +64,7 @@ export const artifactProxyEndpoints = [
     tag: TAG,
     summary: 'Download an artifact (Range requests supported)',
     request: artifactPathParam,
+    statuses: { other: DOWNLOAD_STATUSES },
     handler: async (input, { project }, http) => {
       const target = proxyPath(input.artifact_path, project.name);
       await sendArtifact(artifactStoreOf(project), target, http);
@@ -67,6 +77,7 @@ export const artifactProxyEndpoints = [
     tag: TAG,
     summary: "List a folder's direct entries (names, sizes of files)",
     request: z.object({ path: z.string().optional() }),
+    response: z.object({ files: z.array(fileInfoSchema).optional() }),
     handler: async (input, { project }) => {
       const folder = input.path === undefined ? ARTIFACT_ROOT : proxyPath(input.path, project.name);
       const entries = await artifactStoreOf(project).list(folder);
@@ -87,6 +98,7 @@ export const artifactProxyEndpoints = [
     tag: TAG,
     summary: 'Delete an artifact file or folder (a missing path is not an error)',
     request: artifactPathParam,
+    response: emptySchema,
     handler: async (input, { project }) => {
       await artifactStoreOf(project).delete(proxyPath(input.artifact_path, project.name));
       return {};

@@ -45,6 +45,8 @@ export interface Endpoint<S extends z.ZodType = z.ZodType> {
   request: S;
   /** The success body's shape, as MLflow answers; the OpenAPI document is generated from it. */
   response?: z.ZodType;
+  /** For OpenAPI: the success status when it is not 200, and answers besides 400/404/500. */
+  statuses?: EndpointStatuses;
   handler: (input: z.infer<S>, ctx: HandlerContext) => Promise<unknown> | unknown;
 }
 
@@ -69,9 +71,19 @@ export interface StreamEndpoint<S extends z.ZodType = z.ZodType> {
   summary: string;
   /** Query string and path parameters. */
   request: S;
+  /** What the streamed body is, for OpenAPI (default: a download for GET, a raw upload otherwise). */
+  body?: 'raw-upload' | 'form-upload' | 'download';
   /** The success body's shape when it is JSON (listings, upload answers); feeds OpenAPI. */
   response?: z.ZodType;
+  statuses?: EndpointStatuses;
   handler: (input: z.infer<S>, ctx: HandlerContext, http: HttpExchange) => Promise<void>;
+}
+
+export interface EndpointStatuses {
+  /** 201 or 204 where MLflow answers so (204 has no body). */
+  success?: number;
+  /** Further statuses this endpoint can answer, with what each means. */
+  other?: Record<number, string>;
 }
 
 export type AnyEndpoint = Endpoint | StreamEndpoint;

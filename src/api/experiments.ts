@@ -19,6 +19,7 @@ import {
   validateExperimentName,
   validateExperimentTag,
 } from '../services/validation.js';
+import { emptySchema, experimentSchema, type ExperimentJson } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
 import { int64, requiredString } from './fields.js';
 import { viewType } from './view-type.js';
@@ -29,18 +30,20 @@ const SEARCH_DEFAULT_MAX_RESULTS = 1000;
 
 const tagSchema = z.object({ key: z.string().optional(), value: z.string().optional() });
 
-export function experimentJson(e: Experiment, project: string): Record<string, unknown> {
+export function experimentJson(e: Experiment, project: string): ExperimentJson {
   return {
     experiment_id: String(e.experiment_id),
     name: e.name,
     artifact_location: e.artifact_location,
-    lifecycle_stage: e.lifecycle_stage,
+    lifecycle_stage: e.lifecycle_stage as ExperimentJson['lifecycle_stage'],
     last_update_time: Number(e.last_update_time),
     creation_time: Number(e.creation_time),
     ...(e.tags.length ? { tags: e.tags } : {}),
     workspace: project,
   };
 }
+
+const experimentResponse = z.object({ experiment: experimentSchema });
 
 const experimentIdOnly = z.object({ experiment_id: requiredString() });
 
@@ -64,6 +67,7 @@ export const experimentEndpoints = [
       artifact_location: z.string().optional(),
       tags: z.array(tagSchema).optional(),
     }),
+    response: z.object({ experiment_id: z.string() }),
     handler: async (input, { project }) => {
       const name = validateExperimentName(input.name);
       if (input.artifact_location) validateArtifactLocation(input.artifact_location);
@@ -86,6 +90,7 @@ export const experimentEndpoints = [
     tag: TAG,
     summary: 'Get an experiment by id',
     request: experimentIdOnly,
+    response: experimentResponse,
     handler: async (input, { project }) => {
       const experiment = await getExperiment(project.db, parseExperimentId(input.experiment_id));
       return { experiment: experimentJson(experiment, project.name) };
@@ -98,6 +103,7 @@ export const experimentEndpoints = [
     tag: TAG,
     summary: 'Get an experiment by name',
     request: z.object({ experiment_name: requiredString() }),
+    response: experimentResponse,
     handler: async (input, { project }) => {
       const experiment = await findExperimentByName(project.db, input.experiment_name);
       if (!experiment) {
@@ -116,6 +122,10 @@ export const experimentEndpoints = [
       tag: TAG,
       summary: 'Search experiments',
       request: searchRequest,
+      response: z.object({
+        experiments: z.array(experimentSchema).optional(),
+        next_page_token: z.string().optional(),
+      }),
       handler: async (input, { project }) => {
         const page = await searchExperimentIds(project.db, {
           filter: input.filter,
@@ -141,6 +151,8 @@ export const experimentEndpoints = [
     tag: TAG,
     summary: 'Rename an experiment',
     request: z.object({ experiment_id: requiredString(), new_name: requiredString() }),
+    response: emptySchema,
+    statuses: { other: { 409: 'RESOURCE_CONFLICT: the experiment is deleted' } },
     handler: async (input, { project }) => {
       const newName = validateExperimentName(input.new_name);
       await renameExperiment(project.db, parseExperimentId(input.experiment_id), newName);
@@ -154,6 +166,7 @@ export const experimentEndpoints = [
     tag: TAG,
     summary: 'Delete an experiment (and mark its runs deleted)',
     request: experimentIdOnly,
+    response: emptySchema,
     handler: async (input, { project }) => {
       await setExperimentLifecycle(project.db, parseExperimentId(input.experiment_id), 'deleted');
       return {};
@@ -166,6 +179,7 @@ export const experimentEndpoints = [
     tag: TAG,
     summary: 'Restore a deleted experiment and its runs',
     request: experimentIdOnly,
+    response: emptySchema,
     handler: async (input, { project }) => {
       await setExperimentLifecycle(project.db, parseExperimentId(input.experiment_id), 'active');
       return {};
@@ -182,6 +196,7 @@ export const experimentEndpoints = [
       key: requiredString(),
       value: z.string().optional(),
     }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const value = input.value ?? '';
       validateExperimentTag(input.key, value);
@@ -199,6 +214,7 @@ export const experimentEndpoints = [
     tag: TAG,
     summary: 'Delete a tag from an experiment',
     request: z.object({ experiment_id: requiredString(), key: requiredString() }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       await deleteExperimentTag(project.db, parseExperimentId(input.experiment_id), input.key);
       return {};

@@ -16,15 +16,20 @@ export const int64 = () =>
   );
 
 export const double = () =>
-  z.preprocess(
-    (v) => {
-      if (typeof v !== 'string') return v;
-      if (v in SPECIAL_DOUBLES) return SPECIAL_DOUBLES[v];
-      const n = Number(v);
-      return v.trim() !== '' && !Number.isNaN(n) ? n : v;
-    },
-    z.custom<number>((v) => typeof v === 'number'),
-  );
+  z
+    .preprocess(
+      (v) => {
+        if (typeof v !== 'string') return v;
+        if (v in SPECIAL_DOUBLES) return SPECIAL_DOUBLES[v];
+        const n = Number(v);
+        return v.trim() !== '' && !Number.isNaN(n) ? n : v;
+      },
+      z.custom<number>((v) => typeof v === 'number'),
+    )
+    // z.custom has no JSON Schema of its own; the OpenAPI document gets the wire format from here.
+    .meta({
+      anyOf: [{ type: 'number' }, { type: 'string', enum: Object.keys(SPECIAL_DOUBLES) }],
+    });
 
 /** A string the request must carry; "" is treated as absent, as proto3 does. */
 export const requiredString = () => z.string().min(1);

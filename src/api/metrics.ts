@@ -3,11 +3,15 @@ import { z } from 'zod';
 import { MlflowError } from '../http/errors.js';
 import { createPageToken, parsePageToken } from '../search/page-token.js';
 import { validateMetric } from '../services/validation.js';
+import { readMetricHistory } from '../store/metric-history.js';
 import { getMetricHistory, sampleMetricHistory } from '../store/metrics.js';
 import { logBatch } from '../store/runs.js';
+import { emptySchema, metricSchema } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
+import { metricHistoryJson } from './metric-history-json.js';
 import { double, int64, requiredString } from './fields.js';
 import { metricJson } from './run-json.js';
+import { streamedJson } from './streamed-json.js';
 import { runIdOf } from './runs.js';
 
 const TAG = 'Metrics';
@@ -32,6 +36,7 @@ export const metricEndpoints = [
       dataset_name: z.string().optional(),
       dataset_digest: z.string().optional(),
     }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const runId = runIdOf(input);
       const metric = {
@@ -39,6 +44,9 @@ export const metricEndpoints = [
         value: input.value,
         timestamp: input.timestamp,
         step: input.step ?? 0,
+        model_id: input.model_id || undefined,
+        dataset_name: input.dataset_name || undefined,
+        dataset_digest: input.dataset_digest || undefined,
       };
       validateMetric(metric);
       await logBatch(project.db, runId, { metrics: [metric], params: [], tags: [] });
@@ -58,6 +66,10 @@ export const metricEndpoints = [
       page_token: z.string().optional(),
       max_results: int64().optional(),
     }),
+    response: z.object({
+      metrics: z.array(metricSchema).optional(),
+      next_page_token: z.string().optional(),
+    }),
     handler: async (input, { project }) => {
       const runId = runIdOf(input);
       if (input.max_results !== undefined && input.max_results <= 0) {
@@ -66,6 +78,11 @@ export const metricEndpoints = [
         );
       }
       const offset = parsePageToken(input.page_token || undefined);
+      if (input.max_results === undefined) {
+        // The whole history may be millions of points: read as columns and streamed out.
+        const history = await readMetricHistory(project.db, runId, input.metric_key);
+        return streamedJson(metricHistoryJson(input.metric_key, history, offset));
+      }
       const page = await getMetricHistory(project.db, runId, input.metric_key, {
         offset,
         maxResults: input.max_results,
@@ -103,6 +120,9 @@ export const metricEndpoints = [
           message: `max_results must be between 1 and ${MAX_POINTS_PER_RUN}. See the API docs for more information about request parameters.`,
         })
         .optional(),
+    }),
+    response: z.object({
+      metrics: z.array(metricSchema.extend({ run_id: z.string() })).optional(),
     }),
     handler: async (input, { project }) => {
       const { start_step: start, end_step: end } = input;

@@ -10,10 +10,12 @@ import {
   type ArtifactPath,
 } from '../artifacts/safe-path.js';
 import { MlflowError } from '../http/errors.js';
+import { modelVersionArtifactRoot } from '../services/model-version-artifacts.js';
 import type { ProjectContext } from '../store/projects.js';
 import { getRunRow } from '../store/runs.js';
 import { sendArtifact } from './artifact-download.js';
-import { TAG } from './artifact-proxy.js';
+import { DOWNLOAD_STATUSES, TAG } from './artifact-proxy.js';
+import { fileInfoSchema } from './entity-schemas.js';
 import { endpoint, streamEndpoint } from './endpoint.js';
 import { requiredString } from './fields.js';
 
@@ -26,14 +28,6 @@ export async function runArtifactRoot(
 ): Promise<ArtifactPath> {
   const run = await getRunRow(project.db, runId);
   return servedArtifactPath(run.artifact_uri, project.name);
-}
-
-/**
- * The artifact root of a registered model version. The model registry does not exist yet, so no
- * version does; when it lands, this resolves the version's source the way runs are resolved.
- */
-async function modelVersionArtifactRoot(name: string, version: string): Promise<ArtifactPath> {
-  throw MlflowError.notFound(`Model Version (name=${name}, version=${version}) not found`);
 }
 
 function required(field: string, value: string | undefined): string {
@@ -58,6 +52,7 @@ export const runArtifactEndpoints = [
       path: z.string().optional(),
       page_token: z.string().optional(),
     }),
+    response: z.object({ root_uri: z.string(), files: z.array(fileInfoSchema).optional() }),
     handler: async (input, { project }) => {
       // MLflow's server lists a folder in one page and ignores page_token; so do we.
       const relative = input.path === undefined ? ARTIFACT_ROOT : parseArtifactPath(input.path);
@@ -84,6 +79,7 @@ export const runArtifactEndpoints = [
       run_id: z.string().optional(),
       run_uuid: z.string().optional(),
     }),
+    statuses: { other: DOWNLOAD_STATUSES },
     handler: async (input, { project }, http) => {
       const relative = parseArtifactPath(required('path', input.path));
       const runId = required('run_id', input.run_id || input.run_uuid);
@@ -104,9 +100,11 @@ export const runArtifactEndpoints = [
       name: z.string().optional(),
       version: z.string().optional(),
     }),
+    statuses: { other: DOWNLOAD_STATUSES },
     handler: async (input, { project }, http) => {
       const relative = parseArtifactPath(required('path', input.path));
       const root = await modelVersionArtifactRoot(
+        project,
         required('name', input.name),
         required('version', input.version),
       );

@@ -27,6 +27,7 @@ import {
   setRunTag,
   updateRun,
 } from '../store/runs.js';
+import { emptySchema, runInfoSchema, runSchema } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
 import { double, int64, requiredString } from './fields.js';
 import { runInfoJson, runJson } from './run-json.js';
@@ -62,6 +63,8 @@ const runStatus = () =>
     z.enum(RUN_STATUSES),
   );
 
+const runResponse = z.object({ run: runSchema });
+
 const tagList = z.array(z.object({ key: z.string().optional(), value: z.string().optional() }));
 
 const datasetInput = z.object({
@@ -94,6 +97,7 @@ export const runEndpoints = [
       start_time: int64().optional(),
       tags: tagList.optional(),
     }),
+    response: runResponse,
     handler: async (input, { project }) => {
       // MLflow stores create-time tags as given (the client validates them before sending).
       const tags = (input.tags ?? []).map((t, i) => {
@@ -126,6 +130,7 @@ export const runEndpoints = [
     tag: TAG,
     summary: 'Get a run',
     request: z.object(runRef),
+    response: runResponse,
     handler: async (input, { project }) => ({
       run: runJson(await getRun(project.db, runIdOf(input))),
     }),
@@ -142,6 +147,7 @@ export const runEndpoints = [
       end_time: int64().optional(),
       run_name: z.string().optional(),
     }),
+    response: z.object({ run_info: runInfoSchema }),
     handler: async (input, { project }) => {
       const info = await updateRun(project.db, runIdOf(input), {
         status: input.status,
@@ -158,6 +164,7 @@ export const runEndpoints = [
     tag: TAG,
     summary: 'Mark a run deleted',
     request: z.object({ run_id: requiredString() }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       await setRunLifecycle(project.db, input.run_id, 'deleted');
       return {};
@@ -170,6 +177,7 @@ export const runEndpoints = [
     tag: TAG,
     summary: 'Restore a deleted run',
     request: z.object({ run_id: requiredString() }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       await setRunLifecycle(project.db, input.run_id, 'active');
       return {};
@@ -182,6 +190,7 @@ export const runEndpoints = [
     tag: TAG,
     summary: 'Set a tag on a run',
     request: z.object({ ...runRef, key: requiredString(), value: z.string().optional() }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const tag = validateTag(input.key, input.value ?? '');
       await setRunTag(project.db, runIdOf(input), tag);
@@ -195,6 +204,7 @@ export const runEndpoints = [
     tag: TAG,
     summary: 'Delete a tag from a run',
     request: z.object({ run_id: requiredString(), key: requiredString() }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       await deleteRunTag(project.db, input.run_id, input.key);
       return {};
@@ -207,6 +217,7 @@ export const runEndpoints = [
     tag: TAG,
     summary: 'Log a parameter',
     request: z.object({ ...runRef, key: requiredString(), value: z.string().optional() }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const runId = runIdOf(input);
       await logParam(project.db, runId, validateParam(input.key, input.value ?? ''));
@@ -228,16 +239,28 @@ export const runEndpoints = [
             value: double(),
             timestamp: int64(),
             step: int64().optional(),
+            model_id: z.string().optional(),
+            dataset_name: z.string().optional(),
+            dataset_digest: z.string().optional(),
           }),
         )
         .optional(),
       params: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
       tags: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
     }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const metrics = (input.metrics ?? []).map((m, i) => {
         validateMetric(m, `metrics[${i}]`);
-        return { key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 };
+        return {
+          key: m.key,
+          value: m.value,
+          timestamp: m.timestamp,
+          step: m.step ?? 0,
+          model_id: m.model_id || undefined,
+          dataset_name: m.dataset_name || undefined,
+          dataset_digest: m.dataset_digest || undefined,
+        };
       });
       const params = (input.params ?? []).map((p, i) =>
         validateParam(p.key, p.value ?? '', `params[${i}]`),
@@ -255,15 +278,21 @@ export const runEndpoints = [
     paths: [`${V2}/log-inputs`],
     access: 'write',
     tag: TAG,
-    summary: 'Log dataset inputs of a run',
-    request: z.object({ run_id: requiredString(), datasets: z.array(datasetInput).optional() }),
+    summary: 'Log dataset and model inputs of a run',
+    request: z.object({
+      run_id: requiredString(),
+      datasets: z.array(datasetInput).optional(),
+      models: z.array(z.object({ model_id: requiredString() })).optional(),
+    }),
+    response: emptySchema,
     handler: async (input, { project }) => {
       const datasets = (input.datasets ?? []).map((d) => ({
         tags: d.tags ?? [],
         dataset: d.dataset,
       }));
       validateDatasetInputs(datasets);
-      await logInputs(project.db, input.run_id, datasets);
+      const models = (input.models ?? []).map((m) => m.model_id);
+      await logInputs(project.db, input.run_id, datasets, models);
       return {};
     },
   }),
@@ -284,6 +313,10 @@ export const runEndpoints = [
         order_by: z.array(z.string()).optional(),
         page_token: z.string().optional(),
       }),
+      response: z.object({
+        runs: z.array(runSchema).optional(),
+        next_page_token: z.string().optional(),
+      }),
       handler: async (input, { project }) => {
         const experimentIds = (input.experiment_ids ?? []).map(parseExperimentId);
         const page = await searchRunIds(project.db, {
@@ -296,7 +329,9 @@ export const runEndpoints = [
         });
         const runs = await loadRuns(project.db, page.runIds);
         return {
-          ...(runs.length ? { runs: runs.map((r) => runJson(r)) } : {}),
+          ...(runs.length
+            ? { runs: runs.map((r) => runJson(r, { outputs: true, modelInputs: false })) }
+            : {}),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
         };
       },

@@ -11,6 +11,16 @@ export const serverInfoEndpoints = [
     tag: 'Server',
     summary: "The server's capabilities, as MLflow's server-info reports them",
     request: z.object({}),
+    response: z.object({
+      store_type: z.string(),
+      workspaces_enabled: z.boolean(),
+      trace_archival_enabled: z.boolean(),
+      multipart_uploads_enabled: z.boolean(),
+      multipart_downloads_enabled: z.boolean(),
+      presigned_upload_run_id_supported: z.boolean(),
+      presigned_upload_model_id_supported: z.boolean(),
+      features_enabled: z.object({ gateway: z.boolean() }),
+    }),
     handler: () => ({
       store_type: 'SqlStore',
       workspaces_enabled: true,

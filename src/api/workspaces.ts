@@ -15,7 +15,7 @@ const DEFAULT_DESCRIPTION = 'Default workspace for legacy resources';
 async function workspaceJson(
   projects: ProjectRegistry,
   name: string,
-): Promise<Record<string, unknown>> {
+): Promise<z.infer<typeof workspaceSchema>> {
   const settings = await projects.readSettings(name);
   if (name === DEFAULT_PROJECT && settings.description === undefined) {
     settings.description = DEFAULT_DESCRIPTION;
@@ -35,6 +35,15 @@ function assertExists(projects: ProjectRegistry, name: string): void {
   }
 }
 
+const workspaceSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    default_artifact_root: z.string().optional(),
+  })
+  .meta({ id: 'Workspace' });
+const workspaceResponse = z.object({ workspace: workspaceSchema });
+
 const nameParam = z.object({ workspace_name: z.string() });
 
 export const workspaceEndpoints = [
@@ -45,6 +54,7 @@ export const workspaceEndpoints = [
     tag: TAG,
     summary: 'List projects (MLflow workspaces)',
     request: z.object({}),
+    response: z.object({ workspaces: z.array(workspaceSchema) }),
     handler: async (_input, { projects }) => ({
       workspaces: await Promise.all(projects.list().map((name) => workspaceJson(projects, name))),
     }),
@@ -60,6 +70,8 @@ export const workspaceEndpoints = [
       description: z.string().optional(),
       default_artifact_root: z.string().optional(),
     }),
+    response: workspaceResponse,
+    statuses: { success: 201 },
     handler: async (input, { projects }) => {
       if (input.name === DEFAULT_PROJECT) {
         throw MlflowError.invalidParameter(
@@ -86,6 +98,7 @@ export const workspaceEndpoints = [
     tag: TAG,
     summary: 'Get a project (MLflow workspace)',
     request: nameParam,
+    response: workspaceResponse,
     handler: async (input, { projects }) => {
       validateProjectName(input.workspace_name);
       assertExists(projects, input.workspace_name);
@@ -102,6 +115,7 @@ export const workspaceEndpoints = [
       description: z.string().optional(),
       default_artifact_root: z.string().optional(),
     }),
+    response: workspaceResponse,
     handler: async (input, { projects }) => {
       const name = validateProjectName(input.workspace_name);
       if (input.description === undefined && input.default_artifact_root === undefined) {
@@ -127,6 +141,10 @@ export const workspaceEndpoints = [
     tag: TAG,
     summary: 'Delete a project (mode RESTRICT refuses while it holds data; CASCADE deletes it all)',
     request: nameParam.extend({ mode: z.string().optional() }),
+    statuses: {
+      success: 204,
+      other: { 409: 'RESOURCE_CONFLICT: mode RESTRICT and the project holds data' },
+    },
     handler: async (input, { projects }) => {
       const name = input.workspace_name;
       if (name === DEFAULT_PROJECT) {

@@ -1,6 +1,7 @@
 // MLflow's error model: a code from databricks.proto, mapped to the HTTP status MLflow's server uses,
 // written as {"error_code", "message"}. Everything the server rejects goes through here.
 import type { ErrorRequestHandler } from 'express';
+import { z } from 'zod';
 
 const STATUS_BY_CODE = {
   INTERNAL_ERROR: 500,
@@ -66,12 +67,15 @@ const CLASSIFICATION: Partial<Record<ErrorCode, [string, string]>> = {
   TEMPORARILY_UNAVAILABLE: ['XXM00', 'CLIENT_INTERNAL_ERROR'],
 };
 
-export interface ErrorBody {
-  error_code: string;
-  message: string;
-  sqlstate?: string;
-  error_class?: string;
-}
+export const errorBodySchema = z
+  .object({
+    error_code: z.enum(Object.keys(STATUS_BY_CODE) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    sqlstate: z.string().optional(),
+    error_class: z.string().optional(),
+  })
+  .meta({ id: 'Error', description: "MLflow's error envelope (databricks.proto ErrorCode)." });
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export function errorBody(code: ErrorCode, message: string): ErrorBody {
   const classification = CLASSIFICATION[code];

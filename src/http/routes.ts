@@ -1,9 +1,12 @@
 // Turns the endpoint table into Express routes: every MLflow path under /api and /ajax-api, each
 // reachable at the root (project `default`) and below /projects/<name>.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import type { AnyEndpoint, Endpoint, HandlerContext, StreamEndpoint } from '../api/endpoint.js';
 import { withStatusMark } from '../api/endpoint.js';
 import { parseRequest, queryToJson } from '../api/request-validation.js';
+import { isStreamedJson, type StreamedJson } from '../api/streamed-json.js';
 import type { Config } from '../config.js';
 import { DEFAULT_PROJECT, type ProjectRegistry } from '../store/projects.js';
 import { errorBody, MlflowError } from './errors.js';
@@ -16,7 +19,13 @@ const MAX_JSON_BODY = '64mb';
 function readInput(endpoint: AnyEndpoint, route: string, req: Request): unknown {
   if (endpoint.kind === 'stream' || endpoint.method === 'GET' || endpoint.method === 'DELETE') {
     const fromQuery = queryToJson(endpoint.request, req.query as Record<string, unknown>);
-    return { ...fromQuery, ...pathParams(route, req) };
+    // MLflow reads a DELETE's fields from its JSON body (the official client sends them there,
+    // e.g. registered-models/delete); a bodiless DELETE keeps its query string.
+    const fromBody =
+      endpoint.kind !== 'stream' && endpoint.method === 'DELETE'
+        ? (parseJsonBody(req.body) as Record<string, unknown>)
+        : {};
+    return { ...fromQuery, ...fromBody, ...pathParams(route, req) };
   }
   requireJsonContentType(req);
   return { ...(parseJsonBody(req.body) as Record<string, unknown>), ...pathParams(route, req) };
@@ -59,10 +68,13 @@ function clientGone(req: Request, res: Response): boolean {
 }
 
 export function sendJson(res: Response, status: number, body: unknown): void {
-  res
-    .status(status)
-    .type('application/json')
-    .send(JSON.stringify(body ?? {}));
+  // Written directly rather than with res.send, which hashes every body into an ETag (MLflow sends
+  // none): wasted work on each of thousands of log-metric answers and on every search page.
+  const text = JSON.stringify(body ?? {});
+  res.status(status);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 export function apiRouter(
@@ -130,11 +142,25 @@ async function runScoped(
   }
 }
 
+/** Writes the pieces as fast as the client reads them (chunked); no whole body in memory. */
+async function sendStreamedJson(req: Request, res: Response, body: StreamedJson): Promise<void> {
+  res.status(200);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  try {
+    await pipeline(Readable.from(body.pieces), res);
+  } catch (err) {
+    if (clientGone(req, res)) return;
+    throw err;
+  }
+}
+
 function jsonRoute(endpoint: Endpoint, route: string, projects: ProjectRegistry, config: Config) {
   return (req: Request, res: Response) =>
     runScoped(endpoint, route, { projects, config }, req, async (input, ctx) => {
       const result = await endpoint.handler(input, ctx);
-      if (result && typeof result === 'object' && withStatusMark in result) {
+      if (isStreamedJson(result)) {
+        await sendStreamedJson(req, res, result);
+      } else if (result && typeof result === 'object' && withStatusMark in result) {
         const { status, body } = result as unknown as { status: number; body?: unknown };
         if (body === undefined) res.status(status).end();
         else sendJson(res, status, body);

@@ -1,12 +1,27 @@
-// Turns parsed runs-filter clauses into Kysely conditions on `runs`. Clauses on metrics, params,
-// tags, datasets and run names become `runs.run_uuid IN (subquery)` semi-joins, which the
-// (key, value) indexes serve and which never multiply rows; attributes compare columns directly.
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+// Turns parsed runs-filter clauses into Kysely filters on `runs`. Clauses on metrics, params, tags,
+// datasets and run names become sets of run ids (subqueries over one table, which the covering
+// (key, value, run_uuid) indexes of migration 0004 answer without touching table rows); the search
+// intersects them and keeps `runs.run_uuid IN (…)`, which never multiplies rows. Attributes and
+// IS [NOT] NULL compare on `runs` directly.
+import {
+  sql,
+  type Expression,
+  type ExpressionBuilder,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 import type { Database } from '../store/schema.js';
 import { checkRunComparator, type RunClause } from './run-grammar.js';
 import { compareNumber, compareText, type SqlFlavour } from './sql-compare.js';
 
 export type RunCondition = (eb: ExpressionBuilder<Database, 'runs'>) => Expression<SqlBool>;
+
+/** The ids of the runs a clause matches, as a subquery with one column, `run_uuid`. */
+export type RunIdSet = (
+  eb: ExpressionBuilder<Database, 'runs'>,
+) => SelectQueryBuilder<Database, keyof Database, { run_uuid: string }>;
+
+export type RunFilter = { condition: RunCondition } | { runIds: RunIdSet };
 
 const RUN_NAME_TAG = 'mlflow.runName';
 const DATASET_CONTEXT_TAG = 'mlflow.data.context';
@@ -28,7 +43,7 @@ export function attributeColumn(key: string): string {
   return column;
 }
 
-function metricCondition(key: string, comparator: string, value: number): RunCondition {
+function metricRunIds(key: string, comparator: string, value: number): RunIdSet {
   const column = sql.ref('latest_metrics.value');
   // NaN is stored as 0 with is_nan = 1. Every comparison with NaN is false except `!=`, so the
   // stored 0 must never satisfy a filter, and a NaN always satisfies `!=`.
@@ -37,60 +52,62 @@ function metricCondition(key: string, comparator: string, value: number): RunCon
       ? sql<SqlBool>`(${compareNumber(column, comparator, value)} OR latest_metrics.is_nan = 1)`
       : sql<SqlBool>`(${compareNumber(column, comparator, value)} AND latest_metrics.is_nan = 0)`;
   return (eb) =>
-    eb(
-      'runs.run_uuid',
-      'in',
-      eb
-        .selectFrom('latest_metrics')
-        .select('latest_metrics.run_uuid')
-        .where('latest_metrics.key', '=', key)
-        .where(matches),
-    );
+    eb
+      .selectFrom('latest_metrics')
+      .select('latest_metrics.run_uuid')
+      .where('latest_metrics.key', '=', key)
+      .where(matches);
 }
 
-function keyValueCondition(
+function presenceCondition(
+  table: 'params' | 'tags',
+  key: string,
+  comparator: 'IS NULL' | 'IS NOT NULL',
+): RunCondition {
+  return (eb) => {
+    const present = eb.exists(
+      eb
+        .selectFrom(table)
+        .select(`${table}.run_uuid`)
+        .whereRef(`${table}.run_uuid`, '=', 'runs.run_uuid')
+        .where(`${table}.key`, '=', key),
+    );
+    return comparator === 'IS NULL' ? eb.not(present) : present;
+  };
+}
+
+function keyValueFilter(
   flavour: SqlFlavour,
   table: 'params' | 'tags',
   key: string,
   comparator: string,
   value: string | string[] | null,
-): RunCondition {
+): RunFilter {
   if (comparator === 'IS NULL' || comparator === 'IS NOT NULL') {
-    return (eb) => {
-      const present = eb.exists(
-        eb
-          .selectFrom(table)
-          .select(`${table}.run_uuid`)
-          .whereRef(`${table}.run_uuid`, '=', 'runs.run_uuid')
-          .where(`${table}.key`, '=', key),
-      );
-      return comparator === 'IS NULL' ? eb.not(present) : present;
-    };
+    return { condition: presenceCondition(table, key, comparator) };
   }
   const matches = compareText(flavour, sql.ref(`${table}.value`), comparator, value!);
-  return (eb) =>
-    eb(
-      'runs.run_uuid',
-      'in',
+  return {
+    runIds: (eb) =>
       eb
         .selectFrom(table)
         .select(`${table}.run_uuid`)
         .where(`${table}.key`, '=', key)
         .where(matches),
-    );
+  };
 }
 
-function datasetCondition(
+function datasetRunIds(
   flavour: SqlFlavour,
   key: string,
   comparator: string,
   value: string | string[],
-): RunCondition {
+): RunIdSet {
   return (eb) => {
     let inputs = eb
       .selectFrom('inputs')
       .innerJoin('datasets', 'datasets.dataset_uuid', 'inputs.source_id')
-      .select('inputs.destination_id')
+      .select('inputs.destination_id as run_uuid')
       .where('inputs.destination_type', '=', 'RUN');
     if (key === 'context') {
       inputs = inputs
@@ -103,37 +120,45 @@ function datasetCondition(
     } else {
       inputs = inputs.where(compareText(flavour, sql.ref(`datasets.${key}`), comparator, value));
     }
-    return eb('runs.run_uuid', 'in', inputs);
+    return inputs as unknown as ReturnType<RunIdSet>;
   };
 }
 
-/** Checks the clause's comparator as MLflow does, then builds its condition. */
-export function runCondition(flavour: SqlFlavour, clause: RunClause): RunCondition {
+/** Checks the clause's comparator as MLflow does, then builds its filter. */
+export function runFilter(flavour: SqlFlavour, clause: RunClause): RunFilter {
   const { kind, key, comparator } = checkRunComparator(clause);
   switch (kind) {
     case 'numeric-attribute':
-      return () =>
-        compareNumber(sql.ref(`runs.${attributeColumn(key)}`), comparator, clause.value as number);
+      return {
+        condition: () =>
+          compareNumber(
+            sql.ref(`runs.${attributeColumn(key)}`),
+            comparator,
+            clause.value as number,
+          ),
+      };
     case 'string-attribute':
       // MLflow reads run names from the mlflow.runName tag: runs logged by MLflow <= 1.29 have an
       // empty name column, and the tag is kept in step with it ever since.
       if (key === 'run_name') {
-        return keyValueCondition(flavour, 'tags', RUN_NAME_TAG, comparator, clause.value as string);
+        return keyValueFilter(flavour, 'tags', RUN_NAME_TAG, comparator, clause.value as string);
       }
-      return () =>
-        compareText(
-          flavour,
-          sql.ref(`runs.${attributeColumn(key)}`),
-          comparator,
-          clause.value as string | string[],
-        );
+      return {
+        condition: () =>
+          compareText(
+            flavour,
+            sql.ref(`runs.${attributeColumn(key)}`),
+            comparator,
+            clause.value as string | string[],
+          ),
+      };
     case 'metric':
-      return metricCondition(key, comparator, Number(clause.value));
+      return { runIds: metricRunIds(key, comparator, Number(clause.value)) };
     case 'parameter':
-      return keyValueCondition(flavour, 'params', key, comparator, clause.value as string | null);
+      return keyValueFilter(flavour, 'params', key, comparator, clause.value as string | null);
     case 'tag':
-      return keyValueCondition(flavour, 'tags', key, comparator, clause.value as string | null);
+      return keyValueFilter(flavour, 'tags', key, comparator, clause.value as string | null);
     case 'dataset':
-      return datasetCondition(flavour, key, comparator, clause.value as string | string[]);
+      return { runIds: datasetRunIds(flavour, key, comparator, clause.value as string | string[]) };
   }
 }

@@ -57,12 +57,12 @@ function pyNormpath(name: string): string {
   return norm.length > 1 && norm.endsWith('/') ? norm.slice(0, -1) : norm;
 }
 
-function resolvesElsewhere(name: string): boolean {
+export function resolvesElsewhere(name: string): boolean {
   const norm = pyNormpath(name);
   return norm !== name || norm === '.' || norm.startsWith('..') || norm.startsWith('/');
 }
 
-function badPath(name: string): string {
+export function badPath(name: string): string {
   return (
     'Names may be treated as files in certain cases, and must not resolve to other names' +
     ` when treated as such. This name would resolve to '${pyNormpath(name)}'`
@@ -70,7 +70,7 @@ function badPath(name: string): string {
 }
 
 /** Shared key rule for params, metrics and tags: allowed characters and no path tricks. */
-function checkKeyName(name: string, field: string): void {
+export function checkKeyName(name: string, field: string): void {
   if (!NAME_CHARS.test(name)) {
     throw MlflowError.invalidParameter(invalidValue(field, name, BAD_CHARACTERS));
   }
@@ -83,7 +83,7 @@ export function exceedsMaximumLength(field: string, limit: number): string {
   return `'${field}' exceeds the maximum length of ${limit} characters`;
 }
 
-function checkLength(field: string, limit: number, value: string | undefined): void {
+export function checkLength(field: string, limit: number, value: string | undefined): void {
   if (value !== undefined && value.length > limit) {
     throw MlflowError.invalidParameter(exceedsMaximumLength(field, limit));
   }

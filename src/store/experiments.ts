@@ -126,7 +126,9 @@ export async function renameExperiment(
   await db.transaction().execute(async (trx) => {
     const experiment = await getExperiment(trx, id);
     if (experiment.lifecycle_stage !== 'active') {
-      throw new MlflowError('INVALID_STATE', 'Cannot rename a non-active experiment.');
+      // MLflow raises INVALID_STATE, a 500 that its client retries for minutes; this is the
+      // caller's mistake, so a 409 as for a refused project delete (workspaces.ts).
+      throw new MlflowError('RESOURCE_CONFLICT', 'Cannot rename a non-active experiment.');
     }
     const clash = await trx
       .selectFrom('experiments')

@@ -2,6 +2,7 @@
 // value kept up to date in the same transaction so searches and run views never scan history.
 import { sql } from 'kysely';
 import type { Db } from './experiments.js';
+import { sqliteStatementsOf, type SqliteStatements } from './sqlite-statements.js';
 
 export interface MetricPoint {
   key: string;
@@ -54,9 +55,58 @@ function isNewer(a: StoredPoint, b: StoredPoint): boolean {
 
 const INSERT_CHUNK = 150; // rows per INSERT: 6 bound values each stays under SQLite's variable limit
 
+/** The newest point of each key in `rows` (MLflow's order), the candidates for `latest_metrics`. */
+function newestByKey(rows: StoredPoint[]): StoredPoint[] {
+  const newest = new Map<string, StoredPoint>();
+  for (const row of rows) {
+    const current = newest.get(row.key);
+    if (!current || isNewer(row, current)) newest.set(row.key, row);
+  }
+  return [...newest.values()];
+}
+
+// A point replaces the latest value only when it is newer in MLflow's order: the row-value
+// comparison is `isNewer` in SQL, so no read of the current latest values is needed.
+const NEWER_THAN_LATEST = sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`;
+
+const INSERT_POINT_SQL =
+  'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?) ' +
+  'on conflict do nothing';
+const UPSERT_LATEST_SQL =
+  'insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?) ' +
+  'on conflict (run_uuid, key) do update set value = excluded.value, timestamp = excluded.timestamp, ' +
+  'step = excluded.step, is_nan = excluded.is_nan ' +
+  'where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)';
+
+/**
+ * The SQLite fast path of `writeMetrics`: one prepared single-row statement run per point, as the
+ * raw insert limit in bench/sqlite-limit.ts does. Building and compiling Kysely's multi-row
+ * INSERTs cost more than SQLite spent storing the rows (log-batch of 1000 points).
+ */
+function writeWithStatements(
+  statements: SqliteStatements,
+  runId: string,
+  rows: StoredPoint[],
+  latest: StoredPoint[],
+): void {
+  const insert = statements.prepare(INSERT_POINT_SQL);
+  for (const r of rows) insert.run(runId, r.key, r.value, r.timestamp, r.step, r.is_nan);
+  const upsert = statements.prepare(UPSERT_LATEST_SQL);
+  for (const r of latest) upsert.run(runId, r.key, r.value, r.timestamp, r.step, r.is_nan);
+}
+
+/**
+ * Appends points to the history (a point identical to a stored one is ignored, as MLflow does) and
+ * moves `latest_metrics` forward. Inside a transaction on a project's SQLite database it runs
+ * prepared statements directly; otherwise (any other dialect) through Kysely, to the same effect.
+ */
 export async function writeMetrics(db: Db, runId: string, metrics: MetricPoint[]): Promise<void> {
   if (!metrics.length) return;
   const rows = metrics.map(toStored);
+  const latest = newestByKey(rows);
+  const statements = sqliteStatementsOf(db);
+  if (statements) return writeWithStatements(statements, runId, rows, latest);
+
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await db
       .insertInto('metrics')
@@ -64,38 +114,20 @@ export async function writeMetrics(db: Db, runId: string, metrics: MetricPoint[]
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
-
-  const newest = new Map<string, StoredPoint>();
-  for (const row of rows) {
-    const current = newest.get(row.key);
-    if (!current || isNewer(row, current)) newest.set(row.key, row);
-  }
-  const keys = [...newest.keys()];
-  const existing = new Map<string, StoredPoint>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const found = await db
-      .selectFrom('latest_metrics')
-      .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
-      .where('run_uuid', '=', runId)
-      .where('key', 'in', keys.slice(i, i + 500))
-      .execute();
-    for (const f of found) existing.set(f.key, f);
-  }
-  const updates = [...newest.values()].filter((row) => {
-    const old = existing.get(row.key);
-    return !old || isNewer(row, old);
-  });
-  for (let i = 0; i < updates.length; i += INSERT_CHUNK) {
+  for (let i = 0; i < latest.length; i += INSERT_CHUNK) {
     await db
       .insertInto('latest_metrics')
-      .values(updates.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: runId })))
+      .values(latest.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: runId })))
       .onConflict((oc) =>
-        oc.columns(['run_uuid', 'key']).doUpdateSet((eb) => ({
-          value: eb.ref('excluded.value'),
-          timestamp: eb.ref('excluded.timestamp'),
-          step: eb.ref('excluded.step'),
-          is_nan: eb.ref('excluded.is_nan'),
-        })),
+        oc
+          .columns(['run_uuid', 'key'])
+          .doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            timestamp: eb.ref('excluded.timestamp'),
+            step: eb.ref('excluded.step'),
+            is_nan: eb.ref('excluded.is_nan'),
+          }))
+          .where(NEWER_THAN_LATEST),
       )
       .execute();
   }

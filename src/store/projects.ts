@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../migrations/index.js';
 import type { Database } from './schema.js';
+import { attachSqliteStatements, SqliteStatements } from './sqlite-statements.js';
 
 export const DEFAULT_PROJECT = 'default';
 const DB_FILE = 'mlflow.db';
@@ -43,7 +44,13 @@ function openSqlite(file: string): SQLite.Database {
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Unordered: migrations written side by side (0002, 0003, 0004) may be released in any order,
+  // so a database may have run a later-numbered one first; each touches its own tables.
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
@@ -205,9 +212,11 @@ export class ProjectRegistry {
   private async openProject(name: string): Promise<OpenProject> {
     const dir = this.projectDir(name);
     await fs.promises.mkdir(path.join(dir, 'artifacts'), { recursive: true });
+    const statements = new SqliteStatements(openSqlite(path.join(dir, DB_FILE)));
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: openSqlite(path.join(dir, DB_FILE)) }),
+      dialect: new SqliteDialect({ database: statements.forKysely() }),
     });
+    attachSqliteStatements(db, statements);
     await migrateToLatest(db);
     return {
       context: { name, db, artifactDir: path.join(dir, 'artifacts'), persisted: true },

@@ -5,6 +5,13 @@ import { MlflowError } from '../http/errors.js';
 import type { Db } from './experiments.js';
 import { assertExperimentActive } from './experiments.js';
 import { writeMetrics, type MetricPoint } from './metrics.js';
+import {
+  loadRunModelLinks,
+  writeLoggedModelMetrics,
+  writeModelInputs,
+  type ModelMetricLink,
+  type RunModelLinks,
+} from './run-model-links.js';
 import type { Database, RunsTable } from './schema.js';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -26,7 +33,7 @@ export interface DatasetInput {
   };
 }
 
-export interface Run {
+export interface Run extends RunModelLinks {
   info: RunsTable;
   metrics: MetricPoint[];
   params: KeyValue[];
@@ -236,12 +243,13 @@ export async function logParam(
 export async function logBatch(
   db: Kysely<Database>,
   runId: string,
-  batch: { metrics: MetricPoint[]; params: KeyValue[]; tags: KeyValue[] },
+  batch: { metrics: (MetricPoint & ModelMetricLink)[]; params: KeyValue[]; tags: KeyValue[] },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await getActiveRunRow(trx, runId);
+    const run = await getActiveRunRow(trx, runId);
     await insertParams(trx, runId, batch.params, false);
     await writeMetrics(trx, runId, batch.metrics);
+    await writeLoggedModelMetrics(trx, run, batch.metrics);
     await upsertTags(trx, runId, batch.tags);
     const runName = batch.tags.filter((t) => t.key === RUN_NAME_TAG).at(-1);
     if (runName)
@@ -257,9 +265,11 @@ export async function logInputs(
   db: Kysely<Database>,
   runId: string,
   inputs: DatasetInput[],
+  modelIds: string[] = [],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const run = await getActiveRunRow(trx, runId);
+    await writeModelInputs(trx, runId, modelIds);
     for (const input of inputs) {
       const { dataset } = input;
       let stored = await trx
@@ -321,8 +331,18 @@ export async function loadRuns(db: Db, runIds: string[]): Promise<Run[]> {
   if (!runIds.length) return [];
   const runs = new Map<string, Run>();
   const rows = await db.selectFrom('runs').selectAll().where('run_uuid', 'in', runIds).execute();
-  for (const info of rows)
-    runs.set(info.run_uuid, { info, metrics: [], params: [], tags: [], datasetInputs: [] });
+  const modelLinks = await loadRunModelLinks(db, runIds);
+  for (const info of rows) {
+    const links = modelLinks.get(info.run_uuid) ?? { modelInputs: [], modelOutputs: [] };
+    runs.set(info.run_uuid, {
+      info,
+      metrics: [],
+      params: [],
+      tags: [],
+      datasetInputs: [],
+      ...links,
+    });
+  }
 
   const [metrics, params, tags, inputs] = await Promise.all([
     db

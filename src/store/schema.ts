@@ -1,5 +1,6 @@
 // Kysely's view of one project's database. Table and column names follow MLflow's SQL store so that
 // people who know MLflow's schema can find their way around (and so a later importer stays simple).
+import type { Generated } from 'kysely';
 
 export interface ExperimentsTable {
   experiment_id: number;
@@ -66,12 +67,103 @@ export interface InputsTable {
   source_id: string;
   destination_type: string;
   destination_id: string;
+  /** The run's step at which it produced a model (`log-outputs`); 0 for every other edge. */
+  step: Generated<number>;
 }
 
 export interface InputTagsTable {
   input_uuid: string;
   name: string;
   value: string;
+}
+
+export interface LoggedModelsTable {
+  model_id: string;
+  experiment_id: number;
+  name: string;
+  artifact_location: string;
+  creation_timestamp_ms: number;
+  last_updated_timestamp_ms: number;
+  /** LoggedModelStatus as its proto number: 1 pending, 2 ready, 3 upload failed. */
+  status: number;
+  lifecycle_stage: string;
+  model_type: string | null;
+  source_run_id: string | null;
+  status_message: string | null;
+}
+
+export interface LoggedModelParamsTable {
+  model_id: string;
+  experiment_id: number;
+  param_key: string;
+  param_value: string;
+}
+
+export interface LoggedModelTagsTable {
+  model_id: string;
+  experiment_id: number;
+  tag_key: string;
+  tag_value: string;
+}
+
+/** A metric logged to a run with a `model_id`; the run's own `metrics` row is written too. */
+export interface LoggedModelMetricsTable {
+  model_id: string;
+  metric_name: string;
+  metric_timestamp_ms: number;
+  metric_step: number;
+  metric_value: number | null;
+  experiment_id: number;
+  run_id: string;
+  dataset_uuid: string | null;
+  dataset_name: string | null;
+  dataset_digest: string | null;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  creation_time: number;
+  last_updated_time: number | null;
+  description: string | null;
+}
+
+export interface RegisteredModelTagsTable {
+  name: string;
+  key: string;
+  value: string;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: number;
+  creation_time: number;
+  last_updated_time: number | null;
+  description: string | null;
+  user_id: string | null;
+  /** A stage name, or `Deleted_Internal` for a deleted version (its number stays taken). */
+  current_stage: string;
+  source: string | null;
+  /** Where the artifacts are: `source` resolved (a logged model's location for `models:/m-…`). */
+  storage_location: string | null;
+  run_id: string | null;
+  run_link: string | null;
+  status: string;
+  status_message: string | null;
+  /** The logged model the version was registered from, if any. */
+  model_id: string | null;
+}
+
+export interface ModelVersionTagsTable {
+  name: string;
+  version: number;
+  key: string;
+  value: string;
+}
+
+export interface RegisteredModelAliasesTable {
+  name: string;
+  alias: string;
+  version: number;
 }
 
 export interface Database {
@@ -85,4 +177,13 @@ export interface Database {
   datasets: DatasetsTable;
   inputs: InputsTable;
   input_tags: InputTagsTable;
+  logged_models: LoggedModelsTable;
+  logged_model_params: LoggedModelParamsTable;
+  logged_model_tags: LoggedModelTagsTable;
+  logged_model_metrics: LoggedModelMetricsTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_versions: ModelVersionsTable;
+  model_version_tags: ModelVersionTagsTable;
+  registered_model_aliases: RegisteredModelAliasesTable;
 }

@@ -208,11 +208,11 @@ describe('experiments/update', () => {
     );
   });
 
-  it('refuses to rename a deleted experiment with INVALID_STATE', async () => {
+  it('refuses to rename a deleted experiment with a 409 conflict, not a retried 500', async () => {
     const id = await createExperiment(t, 'rename-deleted');
     await post(t, `${EXP}/delete`, { experiment_id: id });
     const res = await post(t, `${EXP}/update`, { experiment_id: id, new_name: 'whatever' });
-    expectError(res, 500, 'INVALID_STATE', 'Cannot rename a non-active experiment.');
+    expectError(res, 409, 'RESOURCE_CONFLICT', 'Cannot rename a non-active experiment.');
   });
 
   it('answers an unknown id with RESOURCE_DOES_NOT_EXIST', async () => {

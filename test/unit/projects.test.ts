@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrationProvider } from '../../migrations/index.js';
 import { ProjectRegistry } from '../../src/store/projects.js';
 
 let dataDir: string;
@@ -62,7 +63,10 @@ describe('ProjectRegistry', () => {
     await registry.closeAll();
 
     const first = await registry.upgradeAll();
-    expect(first).toEqual({ legacy: ['0001_initial'], 'team-a': [] });
+    // The legacy database gets every migration, in order; the fresh project needs none.
+    const all = Object.keys(await migrationProvider.getMigrations()).sort();
+    expect(all[0]).toBe('0001_initial');
+    expect(first).toEqual({ legacy: all, 'team-a': [] });
     expect(await registry.upgradeAll()).toEqual({ legacy: [], 'team-a': [] });
   });
 

@@ -1,0 +1,246 @@
+// `npm run bench`: ours side by side with MLflow's own tracking server and with the raw limits of
+// this machine (SQLite inserts, disk writes), in one run. See BENCHMARKS.md for what each figure
+// means and how the data is seeded.
+//
+//   npm run bench                    full sizes, ours and the limits; records in BENCHMARKS.md
+//   BENCH_MLFLOW=1 npm run bench     … and MLflow's server (.venv, see test/conformance/run.sh)
+//   npm run bench -- --quick         small sizes, ours only, nothing recorded (CI smoke test)
+//   npm run bench -- --only search,history --no-write
+//   npm run bench -- --only ingest --no-write --cpu-prof /tmp/prof   trackd under node --cpu-prof
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { buildRows, markdownTable, recordInBenchmarks, textTable, verdict } from './report.js';
+import { rawInsertPointsPerSecond } from './sqlite-limit.js';
+import { MLFLOW_BIN, ROOT, startMlflow, startTrackd, stopAll } from './servers.js';
+import { measureServer, type Figures, type Section, type Sizes } from './suite.js';
+import { MIB, writeRaw } from './transfer.js';
+import { SEARCH } from './data.js';
+
+const GIB = 1024 * MIB;
+const ALL_SECTIONS: Section[] = ['ingest', 'metric', 'search', 'history', 'artifacts'];
+
+const FULL: Sizes = {
+  ingestRuns: 32,
+  ingestRequests: 1000,
+  logMetricRequests: 40_000,
+  searchRuns: [10_000, 100_000],
+  searchRequests: 200,
+  historyPoints: 1_000_000,
+  historyRequests: 5,
+  artifactBytes: GIB,
+  bigUploadBytes: 5 * GIB,
+  maxSeconds: 30,
+};
+/** MLflow gets the same loads with fewer repetitions where one request takes seconds. */
+const FULL_MLFLOW: Sizes = { ...FULL, searchRequests: 20, historyRequests: 2, bigUploadBytes: 0 };
+const QUICK: Sizes = {
+  ingestRuns: 8,
+  ingestRequests: 40,
+  logMetricRequests: 2000,
+  searchRuns: [1000, 5000],
+  searchRequests: 30,
+  historyPoints: 100_000,
+  historyRequests: 2,
+  artifactBytes: 64 * MIB,
+  bigUploadBytes: 256 * MIB,
+  maxSeconds: 15,
+};
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+
+function option(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
+
+/** Busy and total CPU ticks of the whole machine since boot. */
+function machineTicks(): { busy: number; total: number } {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const t = line.split(/\s+/).slice(1).map(Number);
+  const total = t.reduce((a, b) => a + b, 0);
+  return { busy: total - t[3] - t[4], total }; // idle, iowait
+}
+
+function machine(): string {
+  const model = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1];
+  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  const memGiB = os.totalmem() / GIB;
+  let fsType = '';
+  try {
+    fsType = execFileSync('df', ['--output=fstype', os.tmpdir()], { encoding: 'utf8' })
+      .split('\n')[1]
+      .trim();
+  } catch {
+    // Not reported.
+  }
+  return (
+    `${nproc} cores (\`nproc\`), ${model ?? 'unknown CPU'}, ${memGiB.toFixed(0)} GiB RAM, ` +
+    `${os.tmpdir()} on ${fsType || 'unknown fs'}, Linux ${os.release()}, Node ${process.version}`
+  );
+}
+
+async function main() {
+  const quick = flag('quick');
+  const withMlflow = !quick && (process.env.BENCH_MLFLOW === '1' || flag('mlflow'));
+  const write = !quick && !flag('no-write');
+  const sections = new Set<Section>(
+    (option('only')?.split(',') as Section[] | undefined) ?? ALL_SECTIONS,
+  );
+  const sizes = quick ? QUICK : FULL;
+  const started = new Date();
+  const loadBefore = os.loadavg();
+  const ticksBefore = machineTicks();
+  const cpuBefore = process.cpuUsage();
+  let serverCpu = 0;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trackd-bench-'));
+  const problems: string[] = [];
+  const notes: string[] = [];
+  console.log(`trackd bench (${quick ? 'quick' : 'full'}${withMlflow ? ', with MLflow' : ''})`);
+  console.log(`  ${machine()}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`  data in ${tmp}`);
+
+  try {
+    // The limits first, while nothing else of ours runs.
+    const limits: Parameters<typeof buildRows>[2] = {};
+    if (sections.has('ingest')) {
+      limits.rawInsertPointsPerSecond = await rawInsertPointsPerSecond(
+        path.join(tmp, 'limit'),
+        quick ? 100 : 1000,
+        sizes.ingestRuns,
+      );
+      console.log(
+        `  [limit] raw SQLite insert: ${limits.rawInsertPointsPerSecond.toFixed(0)} points/s`,
+      );
+    }
+    if (sections.has('artifacts')) {
+      for (const [key, bytes] of [
+        ['diskMiBps', sizes.artifactBytes],
+        ['bigDiskMiBps', sizes.bigUploadBytes],
+      ] as const) {
+        const file = path.join(tmp, `raw-${bytes}.bin`);
+        const seconds = await writeRaw(file, bytes);
+        fs.rmSync(file);
+        limits[key] = bytes / MIB / seconds;
+        console.log(
+          `  [limit] raw disk write of ${bytes / MIB} MiB: ${limits[key]!.toFixed(0)} MiB/s`,
+        );
+      }
+    }
+
+    const oursDir = path.join(tmp, 'trackd');
+    fs.mkdirSync(oursDir);
+    const profileDir = option('cpu-prof');
+    const ours = await startTrackd(
+      oursDir,
+      path.join(tmp, 'trackd.log'),
+      profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : [],
+    );
+    let oursFigures: Figures;
+    try {
+      oursFigures = await measureServer(
+        ours,
+        path.join(oursDir, 'default', 'mlflow.db'),
+        sizes,
+        sections,
+        {
+          bigUpload: true,
+          artifactFile: (p) => path.join(oursDir, 'default', 'artifacts', p),
+        },
+      );
+    } finally {
+      serverCpu += ours.cpuSeconds();
+      await ours.stop();
+    }
+    problems.push(...oursFigures.problems);
+    notes.push(...oursFigures.notes);
+
+    let mlflowFigures: Figures | undefined;
+    if (withMlflow) {
+      const work = path.join(tmp, 'mlflow');
+      fs.mkdirSync(work);
+      const mlflow = await startMlflow(work);
+      try {
+        mlflowFigures = await measureServer(
+          mlflow,
+          path.join(work, 'mlflow.db'),
+          FULL_MLFLOW,
+          sections,
+          { bigUpload: false },
+        );
+      } finally {
+        serverCpu += mlflow.cpuSeconds();
+        await mlflow.stop();
+      }
+      problems.push(...mlflowFigures.problems);
+      notes.push(...mlflowFigures.notes);
+      for (const [runs, page] of Object.entries(oursFigures.searchFirstPage)) {
+        const theirs = mlflowFigures.searchFirstPage[Number(runs)];
+        if (theirs && theirs.join() !== page.join()) {
+          problems.push(`search at ${runs} runs: first pages of trackd and MLflow differ`);
+        }
+      }
+    }
+
+    // Share of the machine used by other processes while we ran (the machine is shared).
+    const ticksAfter = machineTicks();
+    const cpu = process.cpuUsage(cpuBefore);
+    const elapsed = (Date.now() - started.getTime()) / 1000;
+    const cores = os.availableParallelism();
+    const busySeconds = ((ticksAfter.busy - ticksBefore.busy) / 100) as number;
+    const ownSeconds = (cpu.user + cpu.system) / 1e6 + serverCpu;
+    const othersShare = Math.max(0, busySeconds - ownSeconds) / (elapsed * cores);
+
+    const rows = buildRows(oursFigures, mlflowFigures, limits);
+    console.log('');
+    console.log(textTable(rows));
+    console.log('');
+    const loadNote =
+      `other processes used ${(othersShare * 100).toFixed(0)}% of the ${cores} cores on average ` +
+      `during the run (load average at start ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`;
+    console.log(`  ${loadNote}; ${elapsed.toFixed(0)} s in all`);
+    for (const n of notes) console.log(`  note: ${n}`);
+    for (const p of problems) console.log(`  PROBLEM: ${p}`);
+
+    if (write) {
+      const mlflowVersion = withMlflow
+        ? execFileSync(MLFLOW_BIN, ['--version'], { encoding: 'utf8' }).trim()
+        : undefined;
+      const entry = [
+        `### Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        '',
+        `Machine: ${machine()}. ${loadNote[0].toUpperCase()}${loadNote.slice(1)}; the run took ${elapsed.toFixed(0)} s.`,
+        `Peer: ${mlflowVersion ? `${mlflowVersion} (\`mlflow server\`, default 4 workers, SQLite)` : 'not measured (set BENCH_MLFLOW=1)'}. ` +
+          `Search: \`${SEARCH.filter}\`, order_by \`${SEARCH.order_by.join(', ')}\`, max_results ${SEARCH.max_results}.`,
+        '',
+        markdownTable(rows),
+        '',
+        ...(notes.length ? ['Notes:', ...notes.map((n) => `- ${n}`), ''] : []),
+        ...(problems.length ? ['Problems:', ...problems.map((p) => `- ${p}`), ''] : []),
+      ].join('\n');
+      recordInBenchmarks(path.join(ROOT, 'BENCHMARKS.md'), entry);
+      console.log('  recorded in BENCHMARKS.md');
+    }
+    const missed = rows.filter((r) => verdict(r).startsWith('missed'));
+    if (missed.length) console.log(`  targets missed: ${missed.map((r) => r.what).join('; ')}`);
+    if (problems.length) process.exitCode = 1;
+  } finally {
+    await stopAll();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+main().catch(async (err: unknown) => {
+  console.error(err);
+  await stopAll();
+  process.exit(1);
+});

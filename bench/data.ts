@@ -1,0 +1,156 @@
+// What the benchmark writes: log-batch bodies, log-metric bodies, and the runs and the long metric
+// history it seeds straight into a server's SQLite file. Every value is derived from its index,
+// so ours, MLflow's and the raw-SQLite reference store the same rows.
+import { createHash } from 'node:crypto';
+import SQLite from 'better-sqlite3';
+
+export const BATCH_KEYS = 50;
+export const BATCH_STEPS = 20; // 50 keys × 20 steps = 1000 metrics per log-batch request
+export const PARAMS_PER_RUN = 20;
+export const METRICS_PER_RUN = 10;
+export const TAGS_PER_RUN = 5;
+const BASE_TIME = 1_700_000_000_000;
+
+/** A deterministic value in [0, 1). */
+export function unit(n: number): number {
+  const x = Math.sin(n * 12.9898 + 78.233) * 43758.5453;
+  return x - Math.floor(x);
+}
+
+export interface MetricRow {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+/** The n-th log-batch of a benchmark: 1000 points, steps unique per (run, n). */
+export function metricBatch(n: number, runs: number): { run: number; metrics: MetricRow[] } {
+  const run = n % runs;
+  const firstStep = Math.floor(n / runs) * BATCH_STEPS;
+  const metrics: MetricRow[] = [];
+  for (let s = 0; s < BATCH_STEPS; s++) {
+    for (let k = 0; k < BATCH_KEYS; k++) {
+      metrics.push({
+        key: `metric_${k}`,
+        value: unit(n * 1000 + s * BATCH_KEYS + k),
+        timestamp: BASE_TIME + firstStep + s,
+        step: firstStep + s,
+      });
+    }
+  }
+  return { run, metrics };
+}
+
+export function logBatchBody(n: number, runIds: string[]): string {
+  const { run, metrics } = metricBatch(n, runIds.length);
+  return JSON.stringify({ run_id: runIds[run], metrics });
+}
+
+export function logMetricBody(n: number, runIds: string[]): string {
+  return JSON.stringify({
+    run_id: runIds[n % runIds.length],
+    key: 'single',
+    value: unit(n),
+    timestamp: BASE_TIME + n,
+    step: Math.floor(n / runIds.length),
+  });
+}
+
+export function seededRunId(i: number): string {
+  return createHash('md5').update(`bench-run-${i}`).digest('hex');
+}
+
+/** The search every server is asked, at every size: metric filter, param filter, order_by. */
+export const SEARCH = {
+  filter: "metrics.m1 > 0.5 and params.p0 = 'v3'",
+  order_by: ['metrics.m2 DESC'],
+  max_results: 100,
+};
+
+/** How many of the first `runs` seeded runs the search matches (m1 > 0.5 and p0 = 'v3'). */
+export function searchMatches(runs: number): number {
+  let n = 0;
+  for (let i = 3; i < runs; i += 10) if (unit(i * METRICS_PER_RUN + 1) > 0.5) n++;
+  return n;
+}
+
+/**
+ * Inserts runs `from` … `from + count - 1` into experiment `experimentId`, each with 20 params,
+ * 10 metrics (latest value and one history point) and 5 tags (one is `mlflow.runName`). Column
+ * names are the same in MLflow's schema and ours, so one statement set serves both files.
+ */
+export function seedRuns(
+  file: string,
+  opts: { experimentId: number; artifactRoot: string; from: number; count: number },
+): void {
+  const db = new SQLite(file);
+  db.pragma('busy_timeout = 30000');
+  try {
+    const run = db.prepare(
+      `insert into runs (run_uuid, experiment_id, name, source_type, source_name, entry_point_name,
+         user_id, status, start_time, end_time, deleted_time, source_version, lifecycle_stage,
+         artifact_uri)
+       values (?, ?, ?, 'UNKNOWN', '', '', 'bench', 'FINISHED', ?, ?, null, '', 'active', ?)`,
+    );
+    const param = db.prepare('insert into params (run_uuid, key, value) values (?, ?, ?)');
+    const tag = db.prepare('insert into tags (run_uuid, key, value) values (?, ?, ?)');
+    const metric = db.prepare(
+      'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, 0, 0)',
+    );
+    const latest = db.prepare(
+      'insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, 0, 0)',
+    );
+    const insertRange = db.transaction((start: number, end: number) => {
+      for (let i = start; i < end; i++) {
+        const id = seededRunId(i);
+        const started = BASE_TIME + i * 1000;
+        const name = `run-${i}`;
+        run.run(
+          id,
+          opts.experimentId,
+          name,
+          started,
+          started + 500,
+          `${opts.artifactRoot}/${id}/artifacts`,
+        );
+        param.run(id, 'p0', `v${i % 10}`);
+        for (let p = 1; p < PARAMS_PER_RUN; p++)
+          param.run(id, `p${p}`, `value-${(i * 7 + p) % 1000}`);
+        tag.run(id, 'mlflow.runName', name);
+        tag.run(id, 'mlflow.user', 'bench');
+        for (let t = 2; t < TAGS_PER_RUN; t++) tag.run(id, `t${t}`, `tag-${(i + t) % 100}`);
+        for (let m = 0; m < METRICS_PER_RUN; m++) {
+          const value = unit(i * METRICS_PER_RUN + m);
+          metric.run(id, `m${m}`, value, started);
+          latest.run(id, `m${m}`, value, started);
+        }
+      }
+    });
+    const end = opts.from + opts.count;
+    for (let i = opts.from; i < end; i += 5000) insertRange(i, Math.min(end, i + 5000));
+  } finally {
+    db.close();
+  }
+}
+
+/** `points` history points of metric `key` for an existing run, and its latest value. */
+export function seedHistory(file: string, runId: string, key: string, points: number): void {
+  const db = new SQLite(file);
+  db.pragma('busy_timeout = 30000');
+  try {
+    const metric = db.prepare(
+      'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, 0)',
+    );
+    const insertRange = db.transaction((start: number, end: number) => {
+      for (let i = start; i < end; i++) metric.run(runId, key, unit(i), BASE_TIME + i, i);
+    });
+    for (let i = 0; i < points; i += 50_000) insertRange(i, Math.min(points, i + 50_000));
+    db.prepare(
+      `insert or replace into latest_metrics (run_uuid, key, value, timestamp, step, is_nan)
+       values (?, ?, ?, ?, ?, 0)`,
+    ).run(runId, key, unit(points - 1), BASE_TIME + points - 1, points - 1);
+  } finally {
+    db.close();
+  }
+}

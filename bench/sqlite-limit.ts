@@ -1,0 +1,58 @@
+// The ceiling for metric ingest: the same rows the log-batch load sends, inserted with one prepared
+// better-sqlite3 statement, one transaction per 1000-point batch, into a project database made by
+// our own migrations and opened with the server's pragmas. No HTTP, JSON, validation or
+// latest_metrics upkeep: what SQLite alone can do on this disk. The best of a few trials, each on
+// a fresh database, so that a moment of load from other processes does not lower the ceiling.
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { ProjectRegistry } from '../src/store/projects.js';
+import { metricBatch } from './data.js';
+
+export async function rawInsertPointsPerSecond(
+  dataDir: string,
+  batches: number,
+  runs: number,
+  trials = 3,
+): Promise<number> {
+  let best = 0;
+  for (let t = 0; t < trials; t++) {
+    best = Math.max(best, await oneTrial(path.join(dataDir, `trial-${t}`), batches, runs));
+  }
+  return best;
+}
+
+async function oneTrial(dataDir: string, batches: number, runs: number): Promise<number> {
+  const projects = new ProjectRegistry(dataDir);
+  await projects.create('limit');
+  await projects.closeAll();
+  const db = new SQLite(path.join(dataDir, 'limit', 'mlflow.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  try {
+    const runIds = Array.from({ length: runs }, (_, i) => `limit${String(i).padStart(27, '0')}`);
+    const insertRun = db.prepare(
+      `insert into runs (run_uuid, experiment_id, name, source_type, source_name, entry_point_name,
+         user_id, status, start_time, end_time, deleted_time, source_version, lifecycle_stage,
+         artifact_uri)
+       values (?, 0, ?, 'UNKNOWN', '', '', 'bench', 'RUNNING', 0, null, null, '', 'active', '')`,
+    );
+    for (const id of runIds) insertRun.run(id, id);
+    const insert = db.prepare(
+      'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, 0)',
+    );
+    const writeBatch = db.transaction(
+      (runId: string, rows: ReturnType<typeof metricBatch>['metrics']) => {
+        for (const m of rows) insert.run(runId, m.key, m.value, m.timestamp, m.step);
+      },
+    );
+    // Batches are built beforehand: the load generator's cost is not the database's.
+    const prepared = Array.from({ length: batches }, (_, n) => metricBatch(n, runs));
+    const started = process.hrtime.bigint();
+    for (const { run, metrics } of prepared) writeBatch(runIds[run], metrics);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return (batches * prepared[0].metrics.length) / seconds;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,138 @@
+// A metric's whole history, read for get-history without a page size: held column by column in
+// typed arrays (a million points take 25 MB, against some 200 MB as row objects), in MLflow's
+// order (timestamp, step, value), for the API layer to stream out as JSON.
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { sqliteStatementsOf, type SqliteStatements } from './sqlite-statements.js';
+
+export interface MetricHistoryColumns {
+  length: number;
+  value: Float64Array;
+  timestamp: Float64Array;
+  step: Float64Array;
+  /** 1 where the stored value stands for NaN (stored as 0, as MLflow does). */
+  isNan: Uint8Array;
+}
+
+class ColumnsBuilder {
+  length = 0;
+  private columns = allocate(1024);
+
+  push(value: number, timestamp: number, step: number, isNan: number): void {
+    if (this.length === this.columns.value.length) {
+      const grown = allocate(this.length * 2);
+      grown.value.set(this.columns.value);
+      grown.timestamp.set(this.columns.timestamp);
+      grown.step.set(this.columns.step);
+      grown.isNan.set(this.columns.isNan);
+      this.columns = grown;
+    }
+    const i = this.length++;
+    this.columns.value[i] = value;
+    this.columns.timestamp[i] = timestamp;
+    this.columns.step[i] = step;
+    this.columns.isNan[i] = isNan;
+  }
+
+  build(): MetricHistoryColumns {
+    const n = this.length;
+    const c = this.columns;
+    return {
+      length: n,
+      value: c.value.subarray(0, n),
+      timestamp: c.timestamp.subarray(0, n),
+      step: c.step.subarray(0, n),
+      isNan: c.isNan.subarray(0, n),
+    };
+  }
+}
+
+function allocate(capacity: number) {
+  return {
+    value: new Float64Array(capacity),
+    timestamp: new Float64Array(capacity),
+    step: new Float64Array(capacity),
+    isNan: new Uint8Array(capacity),
+  };
+}
+
+/** MLflow's history order; `is_nan` last only so that equal-looking points sort stably. */
+function compare(h: MetricHistoryColumns, a: number, b: number): number {
+  return (
+    h.timestamp[a] - h.timestamp[b] ||
+    h.step[a] - h.step[b] ||
+    h.value[a] - h.value[b] ||
+    h.isNan[a] - h.isNan[b]
+  );
+}
+
+/**
+ * Puts points read in the primary key's order (step first) into MLflow's (timestamp first).
+ * Timestamps nearly always grow with steps, so the check usually finds nothing to do.
+ */
+function inMlflowOrder(h: MetricHistoryColumns): MetricHistoryColumns {
+  let sorted = true;
+  for (let i = 1; i < h.length && sorted; i++) sorted = compare(h, i - 1, i) <= 0;
+  if (sorted) return h;
+  const order = Uint32Array.from({ length: h.length }, (_, i) => i).sort((a, b) =>
+    compare(h, a, b),
+  );
+  const out = allocate(h.length);
+  order.forEach((from, to) => {
+    out.value[to] = h.value[from];
+    out.timestamp[to] = h.timestamp[from];
+    out.step[to] = h.step[from];
+    out.isNan[to] = h.isNan[from];
+  });
+  return { length: h.length, ...out };
+}
+
+// Walks the primary key index (run_uuid, key, step, timestamp, value, is_nan), which covers
+// every column: no table rows and no sort in SQLite (a sort of a million rows costs more than
+// reading them). An index in MLflow's order would avoid the check above but would halve metric
+// ingest, which pays for every extra index on `metrics` (measured in BENCHMARKS.md).
+const HISTORY_SQL =
+  'select value, timestamp, step, is_nan from metrics where run_uuid = ? and key = ? ' +
+  'order by step, timestamp, value, is_nan';
+
+function readWithStatements(
+  statements: SqliteStatements,
+  runId: string,
+  key: string,
+): MetricHistoryColumns {
+  const builder = new ColumnsBuilder();
+  const rows = statements.prepare(HISTORY_SQL).raw(true).iterate(runId, key) as Iterable<
+    [number, number, number, number]
+  >;
+  for (const [value, timestamp, step, isNan] of rows) builder.push(value, timestamp, step, isNan);
+  return builder.build();
+}
+
+/** The whole history of metric `key` of a run (empty for an unknown run, as MLflow answers). */
+export async function readMetricHistory(
+  db: Kysely<Database>,
+  runId: string,
+  key: string,
+): Promise<MetricHistoryColumns> {
+  // A transaction gives one consistent snapshot and holds the connection for the direct read.
+  const read = await db.transaction().execute(async (trx) => {
+    const statements = sqliteStatementsOf(trx);
+    if (statements) return readWithStatements(statements, runId, key);
+    const builder = new ColumnsBuilder();
+    const rows = await trx
+      .selectFrom('metrics')
+      .select(['value', 'timestamp', 'step', 'is_nan'])
+      .where('run_uuid', '=', runId)
+      .where('key', '=', key)
+      .orderBy('step')
+      .orderBy('timestamp')
+      .orderBy('value')
+      .orderBy('is_nan')
+      .execute();
+    for (const r of rows) {
+      builder.push(Number(r.value), Number(r.timestamp), Number(r.step), r.is_nan);
+    }
+    return builder.build();
+  });
+  return inMlflowOrder(read);
+}
