@@ -5,6 +5,7 @@
 //   npm run bench                    full sizes, ours and the limits; records in BENCHMARKS.md
 //   BENCH_MLFLOW=1 npm run bench     … and MLflow's server (.venv, see test/conformance/run.sh)
 //   npm run bench -- --quick         small sizes, ours only, nothing recorded (CI smoke test)
+//   npm run bench -- --quick --mlflow   … and MLflow's server at the same small sizes
 //   npm run bench -- --only search,history --no-write
 //   npm run bench -- --only ingest --no-write --cpu-prof /tmp/prof   trackd under node --cpu-prof
 import fs from 'node:fs';
@@ -34,7 +35,7 @@ const FULL: Sizes = {
   maxSeconds: 30,
 };
 /** MLflow gets the same loads with fewer repetitions where one request takes seconds. */
-const FULL_MLFLOW: Sizes = { ...FULL, searchRequests: 20, historyRequests: 2, bigUploadBytes: 0 };
+const FULL_MLFLOW: Sizes = { ...FULL, searchRequests: 20, historyRequests: 1, bigUploadBytes: 0 };
 const QUICK: Sizes = {
   ingestRuns: 8,
   ingestRequests: 40,
@@ -85,7 +86,8 @@ function machine(): string {
 
 async function main() {
   const quick = flag('quick');
-  const withMlflow = !quick && (process.env.BENCH_MLFLOW === '1' || flag('mlflow'));
+  // `--quick --mlflow` smoke-tests the MLflow side too; CI's `--quick` alone never starts it.
+  const withMlflow = quick ? flag('mlflow') : process.env.BENCH_MLFLOW === '1' || flag('mlflow');
   const write = !quick && !flag('no-write');
   const sections = new Set<Section>(
     (option('only')?.split(',') as Section[] | undefined) ?? ALL_SECTIONS,
@@ -167,7 +169,7 @@ async function main() {
         mlflowFigures = await measureServer(
           mlflow,
           path.join(work, 'mlflow.db'),
-          FULL_MLFLOW,
+          quick ? { ...QUICK, bigUploadBytes: 0 } : FULL_MLFLOW,
           sections,
           { bigUpload: false },
         );

@@ -19,11 +19,7 @@ const REPLACED = [
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const { table, old, columns } of REPLACED) {
-    await db.schema
-      .createIndex(`${table}_key_value_run_idx`)
-      .on(table)
-      .columns(columns)
-      .execute();
+    await db.schema.createIndex(`${table}_key_value_run_idx`).on(table).columns(columns).execute();
     await db.schema.dropIndex(old).execute();
   }
 }

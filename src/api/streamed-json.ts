@@ -5,11 +5,11 @@ const streamedJsonMark = Symbol('streamedJson');
 
 export interface StreamedJson {
   [streamedJsonMark]: true;
-  /** Consecutive pieces of the JSON text; together one JSON document. */
-  pieces: Iterable<string>;
+  /** Consecutive pieces of the JSON text (UTF-8); together one JSON document. */
+  pieces: Iterable<string | Buffer>;
 }
 
-export function streamedJson(pieces: Iterable<string>): StreamedJson {
+export function streamedJson(pieces: Iterable<string | Buffer>): StreamedJson {
   return { [streamedJsonMark]: true, pieces };
 }
 

@@ -2,7 +2,7 @@
 // reachable at the root (project `default`) and below /projects/<name>.
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { AnyEndpoint, Endpoint, HandlerContext, StreamEndpoint } from '../api/endpoint.js';
 import { withStatusMark } from '../api/endpoint.js';
 import { parseRequest, queryToJson } from '../api/request-validation.js';
@@ -84,6 +84,18 @@ export function apiRouter(
 ): Router {
   const router = express.Router({ mergeParams: true });
   router.use((req, _res, next) => next(malformedUrl(req)));
+  // Literal paths are looked up in a map before Express walks its route list (a regular
+  // expression per route, over a hundred routes: a tenth of a log-metric request). What the map
+  // does not hold exactly (parameters, a trailing slash, other letter case) falls through to the
+  // routes below, which stay registered; a literal path that an earlier parameterised route could
+  // match stays out of the map, so the first matching route still wins.
+  const literal = new Map<string, RequestHandler>();
+  const patterns: { method: string; prefix: string }[] = [];
+  router.use((req, res, next) => {
+    const handle = literal.get(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.path}`);
+    if (handle) handle(req, res, next);
+    else next();
+  });
   // Only JSON endpoints get a body parser; streaming endpoints read (or refuse) the body themselves.
   const jsonBody = express.text({ type: () => true, limit: MAX_JSON_BODY });
   for (const endpoint of endpoints) {
@@ -92,11 +104,31 @@ export function apiRouter(
       for (const path of endpoint.paths) {
         const route = `${prefix}${path}`;
         if (/[:(].*\*/.test(route)) throw new Error(`${route}: '*' must follow literal text only`);
+        let handle: RequestHandler;
         if (endpoint.kind === 'stream') {
-          router[method](route, streamRoute(endpoint, route, projects, config));
+          const stream = streamRoute(endpoint, route, projects, config);
+          router[method](route, stream);
+          handle = (req, res, next) => void stream(req, res).catch(next);
         } else {
-          router[method](route, jsonBody, jsonRoute(endpoint, route, projects, config));
+          const json = jsonRoute(endpoint, route, projects, config);
+          router[method](route, jsonBody, json);
+          handle = (req, res, next) =>
+            jsonBody(req, res, (err?: unknown) => {
+              if (err) next(err);
+              else json(req, res).catch(next);
+            });
         }
+        const special = /[:*{(]/.exec(route);
+        if (special) {
+          patterns.push({ method: endpoint.method, prefix: route.slice(0, special.index) });
+          continue;
+        }
+        const key = `${endpoint.method} ${route}`;
+        const shadowed = patterns.some(
+          (p) =>
+            p.method === endpoint.method && route.toLowerCase().startsWith(p.prefix.toLowerCase()),
+        );
+        if (!shadowed && !literal.has(key)) literal.set(key, handle);
       }
     }
   }

@@ -90,10 +90,16 @@ function inMlflowOrder(h: MetricHistoryColumns): MetricHistoryColumns {
 // Walks the primary key index (run_uuid, key, step, timestamp, value, is_nan), which covers
 // every column: no table rows and no sort in SQLite (a sort of a million rows costs more than
 // reading them). An index in MLflow's order would avoid the check above but would halve metric
-// ingest, which pays for every extra index on `metrics` (measured in BENCHMARKS.md).
-const HISTORY_SQL =
+// ingest, which pays for every extra index on `metrics` (measured in BENCHMARKS.md). Rows come in
+// pages after the last key read (`all()` of a page costs less per row than `iterate()`); integers
+// are read as BigInt so that the page boundary is exact for int64 steps and timestamps.
+const HISTORY_PAGE_SQL =
   'select value, timestamp, step, is_nan from metrics where run_uuid = ? and key = ? ' +
-  'order by step, timestamp, value, is_nan';
+  'and (step, timestamp, value, is_nan) > (?, ?, ?, ?) ' +
+  'order by step, timestamp, value, is_nan limit ?';
+const PAGE_ROWS = 10_000;
+
+type PageRow = [number, bigint | number, bigint | number, bigint | number];
 
 function readWithStatements(
   statements: SqliteStatements,
@@ -101,10 +107,25 @@ function readWithStatements(
   key: string,
 ): MetricHistoryColumns {
   const builder = new ColumnsBuilder();
-  const rows = statements.prepare(HISTORY_SQL).raw(true).iterate(runId, key) as Iterable<
-    [number, number, number, number]
-  >;
-  for (const [value, timestamp, step, isNan] of rows) builder.push(value, timestamp, step, isNan);
+  const page = statements.prepare(HISTORY_PAGE_SQL).raw(true).safeIntegers(true);
+  // Below every stored key: a REAL -Infinity sorts before any integer step.
+  let after: PageRow = [-Infinity, -Infinity, -Infinity, -1];
+  for (;;) {
+    const rows = page.all(
+      runId,
+      key,
+      after[2],
+      after[1],
+      after[0],
+      after[3],
+      PAGE_ROWS,
+    ) as PageRow[];
+    for (const [value, timestamp, step, isNan] of rows) {
+      builder.push(value, Number(timestamp), Number(step), Number(isNan));
+    }
+    if (rows.length < PAGE_ROWS) break;
+    after = rows[rows.length - 1];
+  }
   return builder.build();
 }
 

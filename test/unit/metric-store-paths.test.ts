@@ -1,0 +1,157 @@
+// The SQLite fast paths of the metric store (prepared statements inside a transaction) and the
+// Kysely paths other databases take must store and read exactly the same thing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, ProjectRegistry } from '../../src/store/projects.js';
+import { readMetricHistory } from '../../src/store/metric-history.js';
+import { writeMetrics, type MetricPoint } from '../../src/store/metrics.js';
+import type { Database } from '../../src/store/schema.js';
+import { sqliteStatementsOf } from '../../src/store/sqlite-statements.js';
+
+const RUN = 'a'.repeat(32);
+let dataDir: string;
+let registry: ProjectRegistry;
+let plain: Kysely<Database>;
+
+async function addRun(db: Kysely<Database>): Promise<void> {
+  await db
+    .insertInto('runs')
+    .values({
+      run_uuid: RUN,
+      experiment_id: 0,
+      name: 'r',
+      source_type: 'UNKNOWN',
+      source_name: '',
+      entry_point_name: '',
+      user_id: '',
+      status: 'RUNNING',
+      start_time: 0,
+      end_time: null,
+      deleted_time: null,
+      source_version: '',
+      lifecycle_stage: 'active',
+      artifact_uri: '',
+    })
+    .execute();
+}
+
+beforeEach(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackd-metric-paths-'));
+  registry = new ProjectRegistry(dataDir);
+  // A Kysely instance over SQLite that the registry did not open: no prepared-statement paths.
+  plain = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: new SQLite(path.join(dataDir, 'plain.db')) }),
+  });
+  await migrateToLatest(plain);
+});
+
+afterEach(async () => {
+  await registry.closeAll();
+  await plain.destroy();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Batches with repeats, ties, NaN, infinities and a latest value that moves back and forth. */
+const BATCHES: MetricPoint[][] = [
+  [
+    { key: 'loss', value: 0.5, timestamp: 10, step: 2 },
+    { key: 'loss', value: 0.7, timestamp: 5, step: 3 },
+    { key: 'acc', value: NaN, timestamp: 1, step: 0 },
+  ],
+  [
+    { key: 'loss', value: 0.5, timestamp: 10, step: 2 }, // the same point again: ignored
+    { key: 'loss', value: 0.1, timestamp: 5, step: 3 }, // same step and time, smaller value
+    { key: 'acc', value: Infinity, timestamp: 1, step: 0 },
+    { key: 'acc', value: -Infinity, timestamp: 0, step: 1 },
+  ],
+  [
+    { key: 'loss', value: 0.9, timestamp: 99, step: 1 }, // older step: latest stays at step 3
+    { key: 'acc', value: 0, timestamp: 1, step: 1 },
+  ],
+];
+
+async function contents(db: Kysely<Database>) {
+  const history = await db
+    .selectFrom('metrics')
+    .selectAll()
+    .orderBy(['key', 'step', 'timestamp', 'value', 'is_nan'])
+    .execute();
+  const latest = await db.selectFrom('latest_metrics').selectAll().orderBy('key').execute();
+  return { history, latest };
+}
+
+describe('metric store paths', () => {
+  it('stores the same history and latest values with prepared statements as with Kysely', async () => {
+    const project = (await registry.acquire('p', true)).context.db;
+    await addRun(project);
+    await addRun(plain);
+    for (const batch of BATCHES) {
+      await project.transaction().execute(async (trx) => {
+        expect(sqliteStatementsOf(trx)).toBeDefined();
+        await writeMetrics(trx, RUN, batch);
+      });
+      await plain.transaction().execute(async (trx) => {
+        expect(sqliteStatementsOf(trx)).toBeUndefined();
+        await writeMetrics(trx, RUN, batch);
+      });
+    }
+    const fast = await contents(project);
+    expect(fast).toEqual(await contents(plain));
+    expect(fast.latest.map((l) => [l.key, l.step, l.value])).toEqual([
+      ['acc', 1, 0],
+      ['loss', 3, 0.7],
+    ]);
+  });
+
+  it('reads the same whole history with prepared statements as with Kysely', async () => {
+    const project = (await registry.acquire('p', true)).context.db;
+    for (const db of [project, plain]) {
+      await addRun(db);
+      for (const batch of BATCHES)
+        await db.transaction().execute((trx) => writeMetrics(trx, RUN, batch));
+    }
+    for (const key of ['loss', 'acc', 'none']) {
+      const fast = await readMetricHistory(project, RUN, key);
+      const slow = await readMetricHistory(plain, RUN, key);
+      expect(fast).toEqual(slow);
+    }
+    const acc = await readMetricHistory(project, RUN, 'acc');
+    // MLflow's order: timestamp first (the -Infinity at time 0 leads although its step is 1), then
+    // step, then value (NaN is stored as 0).
+    expect(Array.from(acc.value)).toEqual([-Infinity, 0, Infinity, 0]);
+    expect(Array.from(acc.isNan)).toEqual([0, 1, 0, 0]);
+  });
+
+  it('reads every point of a history longer than a page, with int64 steps beyond 2^53', async () => {
+    const project = (await registry.acquire('p', true)).context.db;
+    await addRun(project);
+    // Steps 2^62 + i are distinct in SQLite but many share one double: a page boundary taken
+    // from rounded numbers would skip or repeat points.
+    const points = Array.from({ length: 25_000 }, (_, i) => ({
+      run_uuid: RUN,
+      key: 'big',
+      value: i % 3,
+      timestamp: 7,
+      step: (2n ** 62n + BigInt(Math.floor(i / 2))) as unknown as number,
+      is_nan: 0,
+    }));
+    for (let i = 0; i < points.length; i += 1000) {
+      await project
+        .insertInto('metrics')
+        .values(points.slice(i, i + 1000))
+        .execute();
+    }
+    const history = await readMetricHistory(project, RUN, 'big');
+    expect(history.length).toBe(25_000);
+    expect(history.value.filter((v) => v === 2).length).toBe(8333);
+  });
+
+  it('gives no statements outside a transaction, where another request may hold the connection', async () => {
+    const project = (await registry.acquire('p', true)).context.db;
+    expect(sqliteStatementsOf(project)).toBeUndefined();
+  });
+});
