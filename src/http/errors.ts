@@ -33,6 +33,8 @@ export class MlflowError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** [sqlstate, error_class] where MLflow raises this error with its own class. */
+    readonly classification?: readonly [string, string],
   ) {
     super(message);
     this.name = 'MlflowError';
@@ -77,8 +79,11 @@ export const errorBodySchema = z
   .meta({ id: 'Error', description: "MLflow's error envelope (databricks.proto ErrorCode)." });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  const classification = CLASSIFICATION[code];
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+  classification: readonly [string, string] | undefined = CLASSIFICATION[code],
+): ErrorBody {
   if (!classification) return { error_code: code, message };
   return { error_code: code, message, sqlstate: classification[0], error_class: classification[1] };
 }
@@ -91,7 +96,7 @@ export function errorMiddleware(log: (msg: string, err: unknown) => void): Error
       return;
     }
     if (err instanceof MlflowError) {
-      res.status(err.status).json(errorBody(err.code, err.message));
+      res.status(err.status).json(errorBody(err.code, err.message, err.classification));
       return;
     }
     // body-parser errors: malformed JSON, oversized bodies, bad encodings.

@@ -253,7 +253,11 @@ export function parseLoggedModelOrderBy(input: LoggedModelOrderByInput): LoggedM
   if (!field.includes('.')) {
     const key = ALIASES[field] ?? field;
     if (!(LOGGED_MODEL_ATTRIBUTES as readonly string[]).includes(key)) {
-      throw MlflowError.invalidParameter(`Invalid order by field name: ${field}`);
+      // MLflow classifies this one as an attribute lookup failure (sqlalchemy_store.py).
+      throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid order by field name: ${field}`, [
+        'KAM04',
+        'ATTRIBUTE_NOT_FOUND',
+      ]);
     }
     return { kind: 'attribute', key: key as LoggedModelAttribute, ascending };
   }

@@ -777,6 +777,354 @@ def malformed() -> None:
     raw("http.health", "GET", "/health")
 
 
+# ============================================================================================
+# Model registry: registered models, versions, stages, tags, aliases
+
+
+RM = "/registered-models"
+MV = "/model-versions"
+NO_RUN = "0123456789abcdef0123456789abcdef"
+
+
+def call(name, method, path, body=None, query=None, capture=None, **kw):
+    """Any method with an optional JSON body (the registry's PATCH / DELETE take one, as MLflow's
+    client sends them)."""
+    case = {"name": name, "method": method, "path": API + path, **kw}
+    if body is not None:
+        case["json"] = body
+    if query is not None:
+        case["query"] = query
+    if capture:
+        case["capture"] = capture
+    return _add(case)
+
+
+def registry() -> None:
+    post("reg.setup.experiment", "/experiments/create", {"name": "diff-registry"}, {"exp_reg": "experiment_id"})
+    post("reg.setup.run", "/runs/create", {"experiment_id": "{{exp_reg}}", "run_name": "reg-run", "start_time": T0}, {"reg_run": "run.info.run_id"})
+    post("reg.setup.run2", "/runs/create", {"experiment_id": "{{exp_reg}}", "run_name": "reg-run-2", "start_time": T0 + 1}, {"reg_run2": "run.info.run_id"})
+
+    # Registered models
+    post("reg.rm.create.basic", RM + "/create", {"name": "diff-model-a"})
+    post(
+        "reg.rm.create.tags_description",
+        RM + "/create",
+        {"name": "diff-model-b", "tags": [kv("team", "vision"), kv("tier", "1")], "description": "The B model"},
+    )
+    post("reg.rm.create.third", RM + "/create", {"name": "diff-model-c", "tags": [kv("team", "nlp")]})
+    post("reg.rm.create.duplicate", RM + "/create", {"name": "diff-model-a"})
+    post("reg.rm.create.missing_name", RM + "/create", {})
+    post("reg.rm.create.empty_name", RM + "/create", {"name": ""})
+    post("reg.rm.create.blank_name", RM + "/create", {"name": "   "})
+    post("reg.rm.create.name_wrong_type", RM + "/create", {"name": 5})
+    post("reg.rm.create.name_with_slash", RM + "/create", {"name": "team/model"})
+    post("reg.rm.create.name_with_colon", RM + "/create", {"name": "team:model"})
+    post("reg.rm.create.tags_wrong_type", RM + "/create", {"name": "diff-model-bad", "tags": "nope"})
+    post("reg.rm.create.tag_invalid_key", RM + "/create", {"name": "diff-model-bad2", "tags": [kv("bad!key", "v")]})
+    post("reg.rm.create.description_wrong_type", RM + "/create", {"name": "diff-model-bad3", "description": 7})
+
+    get("reg.rm.get.basic", RM + "/get", {"name": "diff-model-a"})
+    get("reg.rm.get.tags_description", RM + "/get", {"name": "diff-model-b"})
+    get("reg.rm.get.unknown", RM + "/get", {"name": "no-such-model"})
+    get("reg.rm.get.missing_name", RM + "/get", {})
+
+    call("reg.rm.update.description", "PATCH", RM + "/update", {"name": "diff-model-a", "description": "now described"})
+    call("reg.rm.update.unknown", "PATCH", RM + "/update", {"name": "no-such-model", "description": "x"})
+    call("reg.rm.update.missing_name", "PATCH", RM + "/update", {"description": "x"})
+
+    post("reg.rm.rename.ok", RM + "/rename", {"name": "diff-model-c", "new_name": "diff-model-c2"})
+    get("reg.rm.rename.old_name_gone", RM + "/get", {"name": "diff-model-c"})
+    get("reg.rm.rename.new_name", RM + "/get", {"name": "diff-model-c2"})
+    post("reg.rm.rename.to_existing", RM + "/rename", {"name": "diff-model-c2", "new_name": "diff-model-a"})
+    post("reg.rm.rename.unknown", RM + "/rename", {"name": "no-such-model", "new_name": "whatever"})
+    post("reg.rm.rename.missing_new_name", RM + "/rename", {"name": "diff-model-c2"})
+    post("reg.rm.rename.empty_new_name", RM + "/rename", {"name": "diff-model-c2", "new_name": ""})
+    post("reg.rm.rename.bad_new_name", RM + "/rename", {"name": "diff-model-c2", "new_name": "a/b"})
+
+    post("reg.rm.set_tag.ok", RM + "/set-tag", {"name": "diff-model-a", "key": "owner", "value": "alice"})
+    post("reg.rm.set_tag.overwrite", RM + "/set-tag", {"name": "diff-model-a", "key": "owner", "value": "bob"})
+    post("reg.rm.set_tag.second", RM + "/set-tag", {"name": "diff-model-a", "key": "scratch", "value": "x"})
+    post("reg.rm.set_tag.missing_key", RM + "/set-tag", {"name": "diff-model-a", "value": "v"})
+    post("reg.rm.set_tag.invalid_key", RM + "/set-tag", {"name": "diff-model-a", "key": "bad!key", "value": "v"})
+    post("reg.rm.set_tag.key_too_long", RM + "/set-tag", {"name": "diff-model-a", "key": "k" * 251, "value": "v"})
+    post("reg.rm.set_tag.unknown_model", RM + "/set-tag", {"name": "no-such-model", "key": "k", "value": "v"})
+    call("reg.rm.delete_tag.ok", "DELETE", RM + "/delete-tag", {"name": "diff-model-a", "key": "scratch"})
+    call("reg.rm.delete_tag.unknown_key", "DELETE", RM + "/delete-tag", {"name": "diff-model-a", "key": "never-set"})
+    call("reg.rm.delete_tag.unknown_model", "DELETE", RM + "/delete-tag", {"name": "no-such-model", "key": "k"})
+    call("reg.rm.delete_tag.missing_key", "DELETE", RM + "/delete-tag", {"name": "diff-model-a"})
+    get("reg.rm.get.after_tags", RM + "/get", {"name": "diff-model-a"})
+
+    # Model versions
+    run_src = "runs:/{{reg_run}}/model"
+    post("reg.mv.create.runs_uri", MV + "/create", {"name": "diff-model-a", "source": run_src, "run_id": "{{reg_run}}"})
+    post(
+        "reg.mv.create.tags_description",
+        MV + "/create",
+        {
+            "name": "diff-model-a",
+            "source": "runs:/{{reg_run}}/model2",
+            "run_id": "{{reg_run}}",
+            "tags": [kv("flavor", "sklearn")],
+            "description": "second",
+            "run_link": "http://example.com/run",
+        },
+    )
+    post("reg.mv.create.third", MV + "/create", {"name": "diff-model-a", "source": "runs:/{{reg_run2}}/model", "run_id": "{{reg_run2}}"})
+    post("reg.mv.create.model_b", MV + "/create", {"name": "diff-model-b", "source": run_src, "run_id": "{{reg_run}}"})
+    post("reg.mv.create.copy_of_version", MV + "/create", {"name": "diff-model-c2", "source": "models:/diff-model-a/1"})
+    post("reg.mv.create.run_id_mismatch", MV + "/create", {"name": "diff-model-a", "source": run_src, "run_id": "{{reg_run2}}"})
+    post("reg.mv.create.runs_uri_without_run_id", MV + "/create", {"name": "diff-model-a", "source": run_src})
+    post("reg.mv.create.runs_uri_netloc", MV + "/create", {"name": "diff-model-a", "source": "runs://host/{{reg_run}}/model", "run_id": "{{reg_run}}"})
+    post("reg.mv.create.dotdot", MV + "/create", {"name": "diff-model-a", "source": "runs:/{{reg_run}}/../../etc", "run_id": "{{reg_run}}"})
+    post("reg.mv.create.local_path", MV + "/create", {"name": "diff-model-a", "source": "/tmp/some/model"})
+    post("reg.mv.create.file_uri", MV + "/create", {"name": "diff-model-a", "source": "file:///tmp/some/model"})
+    post("reg.mv.create.unknown_model", MV + "/create", {"name": "no-such-model", "source": run_src, "run_id": "{{reg_run}}"})
+    post("reg.mv.create.missing_source", MV + "/create", {"name": "diff-model-a", "run_id": "{{reg_run}}"})
+    post("reg.mv.create.missing_name", MV + "/create", {"source": run_src, "run_id": "{{reg_run}}"})
+    post("reg.mv.create.source_wrong_type", MV + "/create", {"name": "diff-model-a", "source": 5})
+    post("reg.mv.create.tag_invalid_key", MV + "/create", {"name": "diff-model-a", "source": run_src, "run_id": "{{reg_run}}", "tags": [kv("bad!key", "v")]})
+
+    get("reg.mv.get.first", MV + "/get", {"name": "diff-model-a", "version": "1"})
+    get("reg.mv.get.tags_description", MV + "/get", {"name": "diff-model-a", "version": "2"})
+    get("reg.mv.get.copy", MV + "/get", {"name": "diff-model-c2", "version": "1"})
+    get("reg.mv.get.unknown_version", MV + "/get", {"name": "diff-model-a", "version": "99"})
+    get("reg.mv.get.unknown_model", MV + "/get", {"name": "no-such-model", "version": "1"})
+    get("reg.mv.get.non_numeric_version", MV + "/get", {"name": "diff-model-a", "version": "abc"})
+    get("reg.mv.get.missing_version", MV + "/get", {"name": "diff-model-a"})
+
+    call("reg.mv.update.description", "PATCH", MV + "/update", {"name": "diff-model-a", "version": "1", "description": "first, described"})
+    call("reg.mv.update.unknown_version", "PATCH", MV + "/update", {"name": "diff-model-a", "version": "99", "description": "x"})
+    call("reg.mv.update.missing_version", "PATCH", MV + "/update", {"name": "diff-model-a", "description": "x"})
+
+    tr = MV + "/transition-stage"
+    post("reg.mv.transition.staging", tr, {"name": "diff-model-a", "version": "1", "stage": "Staging", "archive_existing_versions": False})
+    post("reg.mv.transition.production", tr, {"name": "diff-model-a", "version": "2", "stage": "Production", "archive_existing_versions": False})
+    post("reg.mv.transition.production_archiving", tr, {"name": "diff-model-a", "version": "3", "stage": "production", "archive_existing_versions": True})
+    get("reg.mv.transition.archived_check", MV + "/get", {"name": "diff-model-a", "version": "2"})
+    post("reg.mv.transition.bad_stage", tr, {"name": "diff-model-a", "version": "1", "stage": "Deployed", "archive_existing_versions": False})
+    post("reg.mv.transition.archive_from_none", tr, {"name": "diff-model-a", "version": "1", "stage": "None", "archive_existing_versions": True})
+    post("reg.mv.transition.unknown_version", tr, {"name": "diff-model-a", "version": "99", "stage": "Staging", "archive_existing_versions": False})
+    post("reg.mv.transition.missing_stage", tr, {"name": "diff-model-a", "version": "1", "archive_existing_versions": False})
+
+    glv = RM + "/get-latest-versions"
+    post("reg.rm.latest.post_all", glv, {"name": "diff-model-a"}, sort=["model_versions"])
+    post("reg.rm.latest.post_stages", glv, {"name": "diff-model-a", "stages": ["Production"]})
+    post("reg.rm.latest.post_none_stage", glv, {"name": "diff-model-b", "stages": ["None"]})
+    get("reg.rm.latest.get", glv, {"name": "diff-model-a"}, sort=["model_versions"])
+    get("reg.rm.latest.get_stages", glv, {"name": "diff-model-a", "stages": ["Staging", "Archived"]}, sort=["model_versions"])
+    post("reg.rm.latest.unknown_model", glv, {"name": "no-such-model"})
+    post("reg.rm.latest.bad_stage", glv, {"name": "diff-model-a", "stages": ["Deployed"]})
+    get("reg.rm.get.with_latest_versions", RM + "/get", {"name": "diff-model-a"})
+
+    post("reg.mv.set_tag.ok", MV + "/set-tag", {"name": "diff-model-a", "version": "1", "key": "validated", "value": "yes"})
+    post("reg.mv.set_tag.overwrite", MV + "/set-tag", {"name": "diff-model-a", "version": "1", "key": "validated", "value": "no"})
+    post("reg.mv.set_tag.second", MV + "/set-tag", {"name": "diff-model-a", "version": "1", "key": "scratch", "value": ""})
+    post("reg.mv.set_tag.invalid_key", MV + "/set-tag", {"name": "diff-model-a", "version": "1", "key": "bad!key", "value": "v"})
+    post("reg.mv.set_tag.missing_key", MV + "/set-tag", {"name": "diff-model-a", "version": "1", "value": "v"})
+    post("reg.mv.set_tag.unknown_version", MV + "/set-tag", {"name": "diff-model-a", "version": "99", "key": "k", "value": "v"})
+    call("reg.mv.delete_tag.ok", "DELETE", MV + "/delete-tag", {"name": "diff-model-a", "version": "1", "key": "scratch"})
+    call("reg.mv.delete_tag.unknown_key", "DELETE", MV + "/delete-tag", {"name": "diff-model-a", "version": "1", "key": "never-set"})
+    call("reg.mv.delete_tag.unknown_version", "DELETE", MV + "/delete-tag", {"name": "diff-model-a", "version": "99", "key": "k"})
+
+    al = RM + "/alias"
+    post("reg.alias.set.champion", al, {"name": "diff-model-a", "alias": "champion", "version": "1"})
+    post("reg.alias.set.challenger", al, {"name": "diff-model-a", "alias": "challenger", "version": "2"})
+    post("reg.alias.set.move", al, {"name": "diff-model-a", "alias": "champion", "version": "3"})
+    post("reg.alias.set.unknown_version", al, {"name": "diff-model-a", "alias": "ghost", "version": "99"})
+    post("reg.alias.set.unknown_model", al, {"name": "no-such-model", "alias": "ghost", "version": "1"})
+    post("reg.alias.set.reserved_latest", al, {"name": "diff-model-a", "alias": "Latest", "version": "1"})
+    post("reg.alias.set.version_like", al, {"name": "diff-model-a", "alias": "v1", "version": "1"})
+    post("reg.alias.set.bad_characters", al, {"name": "diff-model-a", "alias": "bad alias!", "version": "1"})
+    post("reg.alias.set.empty", al, {"name": "diff-model-a", "alias": "", "version": "1"})
+    post("reg.alias.set.missing_version", al, {"name": "diff-model-a", "alias": "nover"})
+    get("reg.alias.get.champion", al, {"name": "diff-model-a", "alias": "champion"})
+    get("reg.alias.get.latest", al, {"name": "diff-model-a", "alias": "latest"})
+    get("reg.alias.get.unknown", al, {"name": "diff-model-a", "alias": "nobody"})
+    get("reg.alias.get.unknown_model", al, {"name": "no-such-model", "alias": "champion"})
+    get("reg.alias.rm_get_shows_aliases", RM + "/get", {"name": "diff-model-a"})
+    call("reg.alias.delete.ok", "DELETE", al, {"name": "diff-model-a", "alias": "challenger"})
+    call("reg.alias.delete.unknown_alias", "DELETE", al, {"name": "diff-model-a", "alias": "nobody"})
+    call("reg.alias.delete.unknown_model", "DELETE", al, {"name": "no-such-model", "alias": "champion"})
+    get("reg.alias.get.deleted", al, {"name": "diff-model-a", "alias": "challenger"})
+    get("reg.mv.get.with_alias", MV + "/get", {"name": "diff-model-a", "version": "3"})
+
+    dl = MV + "/get-download-uri"
+    get("reg.mv.download_uri.run_source", dl, {"name": "diff-model-a", "version": "1"})
+    get("reg.mv.download_uri.copy", dl, {"name": "diff-model-c2", "version": "1"})
+    get("reg.mv.download_uri.unknown", dl, {"name": "diff-model-a", "version": "99"})
+
+    # Searches (before any deletion)
+    rs = RM + "/search"
+    get("reg.rm.search.all", rs, {"max_results": "100"})
+    get("reg.rm.search.default_max_results", rs, {})
+    get("reg.rm.search.name_eq", rs, {"filter": "name = 'diff-model-b'"})
+    get("reg.rm.search.name_like", rs, {"filter": "name LIKE 'diff-model-%'", "order_by": "name DESC"})
+    get("reg.rm.search.name_ilike", rs, {"filter": "name ILIKE 'DIFF-MODEL-_'"})
+    get("reg.rm.search.tag", rs, {"filter": "tags.team = 'vision'"})
+    get("reg.rm.search.tag_like_and_name", rs, {"filter": "tags.team LIKE '%l%' AND name != 'diff-model-b'"})
+    get("reg.rm.search.order_name_asc", rs, {"order_by": "name ASC"})
+    get("reg.rm.search.order_two_keys", rs, {"order_by": ["last_updated_timestamp DESC", "name ASC"]})
+    get("reg.rm.search.page1", rs, {"max_results": "2", "order_by": "name"}, {"rm_tok": "next_page_token"})
+    get("reg.rm.search.page2", rs, {"max_results": "2", "order_by": "name", "page_token": "{{rm_tok}}"})
+    get("reg.rm.search.bad_filter", rs, {"filter": "name = "})
+    get("reg.rm.search.bad_filter_attribute", rs, {"filter": "run_id = 'x'"})
+    get("reg.rm.search.bad_order_by", rs, {"order_by": "foo ASC"})
+    get("reg.rm.search.max_results_too_large", rs, {"max_results": "1001"})
+    get("reg.rm.search.bad_page_token", rs, {"page_token": "not-a-token"})
+
+    vs = MV + "/search"
+    get("reg.mv.search.by_name", vs, {"filter": "name = 'diff-model-a'"})
+    get("reg.mv.search.by_run_id", vs, {"filter": "run_id = '{{reg_run}}'", "order_by": ["name", "version_number"]})
+    get("reg.mv.search.run_id_in", vs, {"filter": "run_id IN ('{{reg_run2}}', 'nothing')"})
+    get("reg.mv.search.version_number", vs, {"filter": "name = 'diff-model-a' AND version_number >= 2", "order_by": "version_number ASC"})
+    get("reg.mv.search.tag", vs, {"filter": "tags.validated = 'no'"})
+    get("reg.mv.search.source_path", vs, {"filter": "source_path = 'runs:/{{reg_run}}/model2'"})
+    get("reg.mv.search.name_like", vs, {"filter": "name LIKE 'diff-model-%'", "order_by": ["name DESC", "version_number DESC"]})
+    get("reg.mv.search.page1", vs, {"max_results": "2", "order_by": ["name", "version_number"]}, {"mv_tok": "next_page_token"})
+    get("reg.mv.search.page2", vs, {"max_results": "2", "order_by": ["name", "version_number"], "page_token": "{{mv_tok}}"})
+    get("reg.mv.search.bad_filter", vs, {"filter": "name = 'x' AND"})
+    get("reg.mv.search.bad_attribute", vs, {"filter": "stage = 'Production'"})
+    get("reg.mv.search.bad_order_by", vs, {"order_by": "stage DESC"})
+    get("reg.mv.search.max_results_too_large", vs, {"max_results": "200001"})
+
+    # Deletion
+    call("reg.mv.delete.ok", "DELETE", MV + "/delete", {"name": "diff-model-a", "version": "1"})
+    get("reg.mv.delete.check", MV + "/get", {"name": "diff-model-a", "version": "1"})
+    call("reg.mv.delete.again", "DELETE", MV + "/delete", {"name": "diff-model-a", "version": "1"})
+    post("reg.mv.create.after_delete", MV + "/create", {"name": "diff-model-a", "source": run_src, "run_id": "{{reg_run}}"})
+    call("reg.rm.delete.ok", "DELETE", RM + "/delete", {"name": "diff-model-b"})
+    get("reg.rm.delete.check", RM + "/get", {"name": "diff-model-b"})
+    get("reg.rm.delete.versions_gone", MV + "/get", {"name": "diff-model-b", "version": "1"})
+    call("reg.rm.delete.again", "DELETE", RM + "/delete", {"name": "diff-model-b"})
+    call("reg.rm.delete.missing_name", "DELETE", RM + "/delete", {})
+    post("reg.rm.create.name_of_deleted", RM + "/create", {"name": "diff-model-b"})
+
+    # Sources MLflow accepts and we refuse by design (last: on MLflow's side they add versions).
+    post("reg.rm.create.external", RM + "/create", {"name": "diff-model-ext"})
+    post("reg.mv.create.s3_source", MV + "/create", {"name": "diff-model-ext", "source": "s3://bucket/path/model"})
+    post("reg.mv.create.unknown_run", MV + "/create", {"name": "diff-model-ext", "source": f"runs:/{NO_RUN}/model", "run_id": NO_RUN})
+
+
+# ============================================================================================
+# Logged models (MLflow 3) and run outputs
+
+LM = "/logged-models"
+NO_MODEL = "m-0123456789abcdef0123456789abcdef"
+
+
+def logged_models() -> None:
+    post("lm.setup.experiment", "/experiments/create", {"name": "diff-logged-models"}, {"exp_lm": "experiment_id"})
+    post("lm.setup.run", "/runs/create", {"experiment_id": "{{exp_lm}}", "run_name": "lm-run", "start_time": T0}, {"lm_run": "run.info.run_id"})
+
+    post(
+        "lm.create.full",
+        LM,
+        {
+            "experiment_id": "{{exp_lm}}",
+            "name": "model-a",
+            "model_type": "sklearn",
+            "source_run_id": "{{lm_run}}",
+            "params": [kv("alpha", "0.1")],
+            "tags": [kv("owner", "alice")],
+        },
+        {"lm_a": "model.info.model_id"},
+    )
+    post("lm.create.minimal", LM, {"experiment_id": "{{exp_lm}}"}, {"lm_b": "model.info.model_id", "lm_b_name": "model.info.name"})
+    post("lm.create.name_only", LM, {"experiment_id": "{{exp_lm}}", "name": "model-c", "params": [kv("alpha", "0.5")]}, {"lm_c": "model.info.model_id"})
+    post("lm.create.unknown_experiment", LM, {"experiment_id": "987654", "name": "nowhere"})
+    post("lm.create.missing_experiment", LM, {"name": "nowhere"})
+    post("lm.create.bad_name_slash", LM, {"experiment_id": "{{exp_lm}}", "name": "bad/name"})
+    post("lm.create.bad_name_dot", LM, {"experiment_id": "{{exp_lm}}", "name": "v1.0"})
+    post("lm.create.params_wrong_type", LM, {"experiment_id": "{{exp_lm}}", "name": "pw", "params": "x"})
+    post("lm.create.name_wrong_type", LM, {"experiment_id": "{{exp_lm}}", "name": 5})
+
+    get("lm.get.full", LM + "/{{lm_a}}")
+    get("lm.get.minimal", LM + "/{{lm_b}}")
+    get("lm.get.unknown", LM + "/" + NO_MODEL)
+
+    # The client repeats the model id in the body of finalize and log-params (MLflow requires it).
+    call("lm.finalize.ready", "PATCH", LM + "/{{lm_a}}", {"model_id": "{{lm_a}}", "status": "LOGGED_MODEL_READY"})
+    call("lm.finalize.failed", "PATCH", LM + "/{{lm_c}}", {"model_id": "{{lm_c}}", "status": "LOGGED_MODEL_UPLOAD_FAILED"})
+    call("lm.finalize.status_number", "PATCH", LM + "/{{lm_b}}", {"model_id": "{{lm_b}}", "status": 1})
+    call("lm.finalize.missing_status", "PATCH", LM + "/{{lm_b}}", {"model_id": "{{lm_b}}"})
+    call("lm.finalize.unknown", "PATCH", LM + "/" + NO_MODEL, {"model_id": NO_MODEL, "status": "LOGGED_MODEL_READY"})
+
+    post("lm.params.ok", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": [kv("beta", "2"), kv("gamma", "")]})
+    post("lm.params.same_again", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": [kv("beta", "2")]})
+    post("lm.params.unknown_model", LM + "/" + NO_MODEL + "/params", {"model_id": NO_MODEL, "params": [kv("beta", "2")]})
+    post("lm.params.wrong_type", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": {"beta": "2"}})
+
+    call("lm.tags.set", "PATCH", LM + "/{{lm_a}}/tags", {"tags": [kv("stage", "dev"), kv("owner", "bob")]})
+    call("lm.tags.set_second_model", "PATCH", LM + "/{{lm_b}}/tags", {"tags": [kv("owner", "carol")]})
+    call("lm.tags.unknown_model", "PATCH", LM + "/" + NO_MODEL + "/tags", {"tags": [kv("k", "v")]})
+    call("lm.tags.delete", "DELETE", LM + "/{{lm_a}}/tags/stage")
+    call("lm.tags.delete_unknown_key", "DELETE", LM + "/{{lm_a}}/tags/never-set")
+    call("lm.tags.delete_unknown_model", "DELETE", LM + "/" + NO_MODEL + "/tags/owner")
+    get("lm.get.after_updates", LM + "/{{lm_a}}")
+
+    post("lm.outputs.ok", "/runs/outputs", {"run_id": "{{lm_run}}", "models": [{"model_id": "{{lm_a}}", "step": 3}]})
+    post("lm.outputs.unknown_run", "/runs/outputs", {"run_id": NO_RUN, "models": [{"model_id": "{{lm_a}}"}]})
+    post("lm.outputs.missing_run_id", "/runs/outputs", {"models": [{"model_id": "{{lm_a}}"}]})
+    post("lm.inputs.model", "/runs/log-inputs", {"run_id": "{{lm_run}}", "models": [{"model_id": "{{lm_b}}"}]})
+    post(
+        "lm.metric.with_model_and_dataset",
+        "/runs/log-metric",
+        {"run_id": "{{lm_run}}", **metric("acc", 0.9, 0, T0 + 10), "model_id": "{{lm_a}}", "dataset_name": "iris", "dataset_digest": "abc123"},
+    )
+    post("lm.metric.with_model", "/runs/log-metric", {"run_id": "{{lm_run}}", **metric("loss", 0.2, 1, T0 + 20), "model_id": "{{lm_a}}"})
+    post("lm.metric.second_model", "/runs/log-metric", {"run_id": "{{lm_run}}", **metric("acc", 0.4, 0, T0 + 30), "model_id": "{{lm_b}}"})
+    get("lm.run.get_with_models", "/runs/get", {"run_id": "{{lm_run}}"})
+    get("lm.get.with_metrics", LM + "/{{lm_a}}")
+    search_runs("lm.run.search_outputs", exps=("{{exp_lm}}",))
+
+    s = LM + "/search"
+    post("lm.search.all", s, {"experiment_ids": ["{{exp_lm}}"]})
+    post("lm.search.name_eq", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "name = 'model-a'"})
+    post("lm.search.name_like", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "name LIKE 'model-%'"})
+    post("lm.search.param", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "params.alpha = '0.5'"})
+    post("lm.search.tag", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "tags.owner = 'carol'"})
+    post("lm.search.metric", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "metrics.acc > 0.5"})
+    post("lm.search.model_type", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "model_type = 'sklearn' AND source_run_id = '{{lm_run}}'"})
+    # lm_b's name is generated (random on each server): name orders leave it out.
+    post("lm.search.order_name", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "name LIKE 'model-%'", "order_by": [{"field_name": "name", "ascending": False}]})
+    post("lm.search.order_metric", s, {"experiment_ids": ["{{exp_lm}}"], "order_by": [{"field_name": "metrics.acc", "ascending": False}]})
+    post(
+        "lm.search.order_metric_dataset",
+        s,
+        {"experiment_ids": ["{{exp_lm}}"], "order_by": [{"field_name": "metrics.acc", "ascending": False, "dataset_name": "iris", "dataset_digest": "abc123"}]},
+    )
+    post("lm.search.datasets_with_digest", s, {"experiment_ids": ["{{exp_lm}}"], "datasets": [{"dataset_name": "iris", "dataset_digest": "abc123"}]})
+    post("lm.search.datasets_wrong_digest", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "metrics.acc > 0", "datasets": [{"dataset_name": "iris", "dataset_digest": "zzz"}]})
+    post("lm.search.datasets_without_name", s, {"experiment_ids": ["{{exp_lm}}"], "datasets": [{"dataset_digest": "abc123"}]})
+    post("lm.search.datasets", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "metrics.acc > 0", "datasets": [{"dataset_name": "iris"}]})
+    post("lm.search.page1", s, {"experiment_ids": ["{{exp_lm}}"], "max_results": 2, "order_by": [{"field_name": "creation_timestamp", "ascending": True}]}, {"lm_tok": "next_page_token"})
+    post("lm.search.page2", s, {"experiment_ids": ["{{exp_lm}}"], "max_results": 2, "order_by": [{"field_name": "creation_timestamp", "ascending": True}], "page_token": "{{lm_tok}}"})
+    post("lm.search.bad_filter", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "name = "})
+    post("lm.search.bad_entity", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "foo.bar = 'x'"})
+    post("lm.search.bad_order_field", s, {"experiment_ids": ["{{exp_lm}}"], "order_by": [{"field_name": "nonsense"}]})
+    post("lm.search.missing_experiment_ids", s, {})
+    post("lm.search.bad_page_token", s, {"experiment_ids": ["{{exp_lm}}"], "page_token": "bogus"})
+    post("lm.search.status_number", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "status = '2'"})
+
+    call("lm.delete.ok", "DELETE", LM + "/{{lm_c}}")
+    get("lm.delete.check", LM + "/{{lm_c}}")
+    get("lm.delete.get_allow_deleted", LM + "/{{lm_c}}", {"allow_deleted": "true"})
+    call("lm.delete.again", "DELETE", LM + "/{{lm_c}}")
+    call("lm.delete.unknown", "DELETE", LM + "/" + NO_MODEL)
+    post("lm.search.after_delete", s, {"experiment_ids": ["{{exp_lm}}"], "order_by": [{"field_name": "creation_timestamp", "ascending": True}]})
+
+    # Deliberately stricter than MLflow (README "Logged models"); last, as MLflow's side writes.
+    post("lm.params.changed_value", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": [kv("beta", "3")]})
+    post("lm.search.status_name", s, {"experiment_ids": ["{{exp_lm}}"], "filter": "status = 'READY'"})
+    call("lm.finalize.bad_status", "PATCH", LM + "/{{lm_b}}", {"model_id": "{{lm_b}}", "status": "DONE"})
+    call("lm.finalize.model_id_only_in_path", "PATCH", LM + "/{{lm_b}}", {"status": "LOGGED_MODEL_READY"})
+    post("lm.create.tag_missing_key", LM, {"experiment_id": "{{exp_lm}}", "name": "tmk", "tags": [{"value": "v"}]})
+    post("lm.create.unknown_source_run", LM, {"experiment_id": "{{exp_lm}}", "name": "usr", "source_run_id": NO_RUN})
+    post("lm.outputs.unknown_model", "/runs/outputs", {"run_id": "{{lm_run}}", "models": [{"model_id": NO_MODEL}]})
+    post("lm.inputs.unknown_model", "/runs/log-inputs", {"run_id": "{{lm_run}}", "models": [{"model_id": NO_MODEL}]})
+    post("lm.metric.unknown_model", "/runs/log-metric", {"run_id": "{{lm_run}}", **metric("acc", 0.1, 5, T0 + 40), "model_id": NO_MODEL})
+
+
 def build_corpus() -> list[dict]:
     _cases.clear()
     experiments()
@@ -784,6 +1132,8 @@ def build_corpus() -> list[dict]:
     search()
     metric_history()
     malformed()
+    registry()
+    logged_models()
     workspaces()
     names = [c["name"] for c in _cases]
     dupes = {n for n in names if names.count(n) > 1}
