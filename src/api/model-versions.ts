@@ -27,14 +27,18 @@ import {
 } from '../store/model-versions.js';
 import { emptySchema } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
-import { int64, requiredString } from './fields.js';
+import { requiredString } from './fields.js';
+import {
+  checkedRegistryTags,
+  registryMaxResults,
+  registrySearchRequest,
+  registryTagSchema,
+} from './registry-requests.js';
 import { modelVersionJson, modelVersionSchema } from './registry-json.js';
 
 const V2 = '/2.0/mlflow/model-versions';
 const TAG = 'Model registry';
-const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
 
-const tagSchema = z.object({ key: z.string().optional(), value: z.string().optional() });
 const modelVersionResponse = z.object({ model_version: modelVersionSchema });
 const versionRef = { name: requiredString(), version: requiredString() };
 
@@ -53,7 +57,7 @@ export const modelVersionEndpoints = [
       name: requiredString(),
       source: requiredString(),
       run_id: z.string().optional(),
-      tags: z.array(tagSchema).optional(),
+      tags: z.array(registryTagSchema).optional(),
       run_link: z.string().optional(),
       description: z.string().optional(),
       model_id: z.string().optional(),
@@ -61,16 +65,7 @@ export const modelVersionEndpoints = [
     response: modelVersionResponse,
     handler: async (input, { project }) => {
       const name = validateModelName(input.name);
-      const tags = (input.tags ?? []).map((t, i) => {
-        if (t.key === undefined) {
-          throw MlflowError.invalidParameter(
-            `Missing value for required parameter 'tags[${i}].key'.`,
-          );
-        }
-        const tag = { key: t.key, value: t.value ?? '' };
-        validateRegistryTag(tag.key, tag.value);
-        return tag;
-      });
+      const tags = checkedRegistryTags(input.tags);
       validateDescription(input.description);
       const resolved = await resolveModelVersionSource(project.db, project.name, {
         source: input.source,
@@ -177,25 +172,13 @@ export const modelVersionEndpoints = [
     access: 'read',
     tag: TAG,
     summary: 'Search model versions (name, version_number, run_id, source_path, tags; paging)',
-    request: z.object({
-      filter: z.string().optional(),
-      max_results: int64().optional(),
-      order_by: z.array(z.string()).optional(),
-      page_token: z.string().optional(),
-    }),
+    request: registrySearchRequest,
     response: z.object({
       model_versions: z.array(modelVersionSchema).optional(),
       next_page_token: z.string().optional(),
     }),
     handler: async (input, { project }) => {
-      const maxResults = input.max_results ?? MODEL_VERSIONS_MAX_RESULTS.default;
-      if (maxResults > MODEL_VERSIONS_MAX_RESULTS.threshold) {
-        // MLflow's request check (before its store's): the value as it came in the query string.
-        throw MlflowError.invalidParameter(
-          `Invalid value "${maxResults}" for parameter 'max_results' supplied:  Hint: Value was ` +
-            `of type 'str'.${API_DOCS_HINT}`,
-        );
-      }
+      const maxResults = registryMaxResults(input.max_results, MODEL_VERSIONS_MAX_RESULTS);
       const page = await searchModelVersionKeys(project.db, {
         filter: input.filter,
         orderBy: input.order_by?.length ? input.order_by : [],

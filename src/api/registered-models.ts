@@ -38,7 +38,13 @@ import {
 } from '../store/registered-models.js';
 import { emptySchema } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
-import { int64, requiredString } from './fields.js';
+import { requiredString } from './fields.js';
+import {
+  checkedRegistryTags,
+  registryMaxResults,
+  registrySearchRequest,
+  registryTagSchema,
+} from './registry-requests.js';
 import {
   modelVersionJson,
   modelVersionSchema,
@@ -48,9 +54,7 @@ import {
 
 const V2 = '/2.0/mlflow/registered-models';
 const TAG = 'Model registry';
-const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
 
-const tagSchema = z.object({ key: z.string().optional(), value: z.string().optional() });
 const registeredModelResponse = z.object({ registered_model: registeredModelSchema });
 const modelVersionResponse = z.object({ model_version: modelVersionSchema });
 
@@ -68,17 +72,6 @@ async function registeredModelAnswer(project: ProjectContext, model: RegisteredM
   return { registered_model: json };
 }
 
-function checkedTags(tags: z.infer<typeof tagSchema>[] | undefined) {
-  return (tags ?? []).map((t, i) => {
-    if (t.key === undefined) {
-      throw MlflowError.invalidParameter(`Missing value for required parameter 'tags[${i}].key'.`);
-    }
-    const tag = { key: t.key, value: t.value ?? '' };
-    validateRegistryTag(tag.key, tag.value);
-    return tag;
-  });
-}
-
 const nameOnly = z.object({ name: requiredString() });
 
 export const registeredModelEndpoints = [
@@ -90,14 +83,14 @@ export const registeredModelEndpoints = [
     summary: 'Create a registered model',
     request: z.object({
       name: requiredString(),
-      tags: z.array(tagSchema).optional(),
+      tags: z.array(registryTagSchema).optional(),
       description: z.string().optional(),
       deployment_job_id: z.string().optional(),
     }),
     response: registeredModelResponse,
     handler: async (input, { project }) => {
       const name = validateModelName(input.name);
-      const tags = checkedTags(input.tags);
+      const tags = checkedRegistryTags(input.tags);
       validateDescription(input.description);
       const model = await createRegisteredModel(project.db, {
         name,
@@ -176,25 +169,13 @@ export const registeredModelEndpoints = [
     access: 'read',
     tag: TAG,
     summary: 'Search registered models (filter on name and tags, order_by, paging)',
-    request: z.object({
-      filter: z.string().optional(),
-      max_results: int64().optional(),
-      order_by: z.array(z.string()).optional(),
-      page_token: z.string().optional(),
-    }),
+    request: registrySearchRequest,
     response: z.object({
       registered_models: z.array(registeredModelSchema).optional(),
       next_page_token: z.string().optional(),
     }),
     handler: async (input, { project }) => {
-      const maxResults = input.max_results ?? REGISTERED_MODELS_MAX_RESULTS.default;
-      if (maxResults > REGISTERED_MODELS_MAX_RESULTS.threshold) {
-        // MLflow's request check (before its store's): the value as it came in the query string.
-        throw MlflowError.invalidParameter(
-          `Invalid value "${maxResults}" for parameter 'max_results' supplied:  Hint: Value was ` +
-            `of type 'str'.${API_DOCS_HINT}`,
-        );
-      }
+      const maxResults = registryMaxResults(input.max_results, REGISTERED_MODELS_MAX_RESULTS);
       const page = await searchRegisteredModelNames(project.db, {
         filter: input.filter,
         orderBy: input.order_by ?? [],

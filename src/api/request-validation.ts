@@ -5,6 +5,20 @@ import { MlflowError } from '../http/errors.js';
 
 const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
 
+/** MLflow's answer to a request that lacks a required parameter. */
+export function missingParameter(field: string): MlflowError {
+  return MlflowError.invalidParameter(
+    `Missing value for required parameter '${field}'.${API_DOCS_HINT}`,
+  );
+}
+
+/** MLflow's answer to an out-of-range query-string parameter (its check sees the raw string). */
+export function invalidQueryParameter(field: string, value: string | number): MlflowError {
+  return MlflowError.invalidParameter(
+    `Invalid value "${value}" for parameter '${field}' supplied:  Hint: Value was of type 'str'.${API_DOCS_HINT}`,
+  );
+}
+
 /** Python's name for a JSON value's type, as MLflow's hints print it. */
 function pythonTypeName(value: unknown): string {
   if (value === null) return 'NoneType';
@@ -54,9 +68,7 @@ export function toMlflowError(error: z.ZodError, input: unknown): MlflowError {
   const value = valueAt(input, issue.path);
   const empty = value === '' || (Array.isArray(value) && value.length === 0);
   if (value === undefined || (issue.code === 'too_small' && empty)) {
-    return MlflowError.invalidParameter(
-      `Missing value for required parameter '${fieldPath}'.${API_DOCS_HINT}`,
-    );
+    return missingParameter(fieldPath);
   }
   // Only our own refinements carry MLflow's wording; zod's defaults ("Too big: …") never do.
   if (issue.code === 'custom' && issue.message && !issue.message.startsWith('Invalid input')) {

@@ -9,7 +9,6 @@ import {
   parseArtifactPath,
   type ArtifactPath,
 } from '../artifacts/safe-path.js';
-import { MlflowError } from '../http/errors.js';
 import { modelVersionArtifactRoot } from '../services/model-version-artifacts.js';
 import type { ProjectContext } from '../store/projects.js';
 import { getRunRow } from '../store/runs.js';
@@ -18,8 +17,7 @@ import { DOWNLOAD_STATUSES, TAG } from './artifact-proxy.js';
 import { fileInfoSchema } from './entity-schemas.js';
 import { endpoint, streamEndpoint } from './endpoint.js';
 import { requiredString } from './fields.js';
-
-const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
+import { missingParameter } from './request-validation.js';
 
 /** Where the run's artifacts live inside the project's artifact folder. */
 export async function runArtifactRoot(
@@ -32,9 +30,7 @@ export async function runArtifactRoot(
 
 function required(field: string, value: string | undefined): string {
   if (!value) {
-    throw MlflowError.invalidParameter(
-      `Missing value for required parameter '${field}'.${API_DOCS_HINT}`,
-    );
+    throw missingParameter(field);
   }
   return value;
 }

@@ -30,6 +30,7 @@ import {
 import { emptySchema, runInfoSchema, runSchema } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
 import { double, int64, requiredString } from './fields.js';
+import { missingParameter } from './request-validation.js';
 import { runInfoJson, runJson } from './run-json.js';
 import { viewType } from './view-type.js';
 
@@ -38,19 +39,12 @@ const TAG = 'Runs';
 const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
 const SEARCH_DEFAULT_MAX_RESULTS = 1000;
 const SEARCH_MAX_RESULTS = 50000;
-const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
-
-function missing(field: string): MlflowError {
-  return MlflowError.invalidParameter(
-    `Missing value for required parameter '${field}'.${API_DOCS_HINT}`,
-  );
-}
 
 /** Older clients send `run_uuid`; MLflow accepts it wherever `run_id` is asked for. */
 const runRef = { run_id: z.string().optional(), run_uuid: z.string().optional() };
 export function runIdOf(input: { run_id?: string; run_uuid?: string }): string {
   const runId = input.run_id || input.run_uuid;
-  if (!runId) throw missing('run_id');
+  if (!runId) throw missingParameter('run_id');
   return runId;
 }
 
@@ -101,7 +95,7 @@ export const runEndpoints = [
     handler: async (input, { project }) => {
       // MLflow stores create-time tags as given (the client validates them before sending).
       const tags = (input.tags ?? []).map((t, i) => {
-        if (!t.key) throw missing(`tags[${i}].key`);
+        if (!t.key) throw missingParameter(`tags[${i}].key`);
         return { key: t.key, value: t.value ?? '' };
       });
       const nameTag = tags.filter((t) => t.key === RUN_NAME_TAG).at(-1)?.value;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MlflowError } from '../http/errors.js';
 import { validateProjectName } from '../http/project-scope.js';
+import { countProjectContents } from '../store/project-contents.js';
 import { DEFAULT_PROJECT, type ProjectRegistry } from '../store/projects.js';
 import { endpoint, withStatus } from './endpoint.js';
 import { requiredString } from './fields.js';
@@ -166,18 +167,7 @@ export const workspaceEndpoints = [
       }
       assertExists(projects, name);
       if (mode === 'RESTRICT') {
-        const held = await projects.with(name, false, async (ctx) => {
-          const experiments = await ctx.db
-            .selectFrom('experiments')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('experiment_id', '!=', 0)
-            .executeTakeFirstOrThrow();
-          const runs = await ctx.db
-            .selectFrom('runs')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow();
-          return { experiments: Number(experiments.n), runs: Number(runs.n) };
-        });
+        const held = await projects.with(name, false, (ctx) => countProjectContents(ctx.db));
         const [table, count] = held.experiments
           ? ['experiments', held.experiments]
           : ['runs', held.runs];

@@ -7,7 +7,7 @@
 import { servedArtifactPath } from '../artifacts/artifact-uri.js';
 import type { ArtifactPath } from '../artifacts/safe-path.js';
 import { MlflowError } from '../http/errors.js';
-import type { Db } from '../store/experiments.js';
+import { experimentArtifactLocations, type Db } from '../store/experiments.js';
 import { getLoggedModel, type LoggedModel } from '../store/logged-models.js';
 import {
   getModelVersion,
@@ -16,7 +16,7 @@ import {
   type ModelVersion,
 } from '../store/model-versions.js';
 import { getRegisteredModelRow } from '../store/registered-models.js';
-import type { RunsTable } from '../store/schema.js';
+import { findRunRow } from '../store/runs.js';
 import { canonicalStage, parseVersion } from './registry-validation.js';
 
 export interface SourceRequest {
@@ -85,10 +85,6 @@ function schemeOf(source: string): string | undefined {
   return match[1].toLowerCase();
 }
 
-async function runInProject(db: Db, runId: string): Promise<RunsTable | undefined> {
-  return db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
-}
-
 async function loggedModelInProject(db: Db, modelId: string): Promise<LoggedModel | undefined> {
   try {
     return await getLoggedModel(db, modelId);
@@ -115,14 +111,14 @@ function within(path: ArtifactPath, root: ArtifactPath | undefined): boolean {
 }
 
 async function withinSomeExperiment(db: Db, path: ArtifactPath, project: string): Promise<boolean> {
-  const experiments = await db.selectFrom('experiments').select('artifact_location').execute();
-  return experiments.some((e) => within(path, projectPath(e.artifact_location, project)));
+  const locations = await experimentArtifactLocations(db);
+  return locations.some((location) => within(path, projectPath(location, project)));
 }
 
 /** A run id given alongside the source must name a run of this project. */
 async function checkedRunId(db: Db, source: string, runId: string | undefined) {
   if (!runId) return null;
-  if (!(await runInProject(db, runId))) throw notContaining(source, 'run_id');
+  if (!(await findRunRow(db, runId))) throw notContaining(source, 'run_id');
   return runId;
 }
 
@@ -218,7 +214,7 @@ async function fromRun(db: Db, request: SourceRequest): Promise<ResolvedSource> 
     throw notContaining(source, 'run_id');
   }
   const runId = match[1];
-  if (request.runId !== runId || !(await runInProject(db, runId))) {
+  if (request.runId !== runId || !(await findRunRow(db, runId))) {
     throw notContaining(source, 'run_id');
   }
   return { source, storageLocation: source, runId, modelId: null };
@@ -246,7 +242,7 @@ async function fromArtifactLocation(
     };
   }
   if (request.runId) {
-    const run = await runInProject(db, request.runId);
+    const run = await findRunRow(db, request.runId);
     if (!run || !within(path, projectPath(run.artifact_uri, project))) {
       throw notContaining(source, 'run_id');
     }

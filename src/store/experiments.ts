@@ -103,6 +103,12 @@ export async function loadExperiments(db: Db, ids: number[]): Promise<Experiment
   return ids.map((id) => byId.get(id)).filter((e): e is Experiment => e !== undefined);
 }
 
+/** Every experiment's artifact location (deleted ones too: their files are still the project's). */
+export async function experimentArtifactLocations(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('experiments').select('artifact_location').execute();
+  return rows.map((r) => r.artifact_location);
+}
+
 export async function getExperiment(db: Db, id: number): Promise<Experiment> {
   const [experiment] = await loadExperiments(db, [id]);
   if (!experiment) throw MlflowError.notFound(`No Experiment with id=${id} exists`);

@@ -41,12 +41,12 @@ export interface Run extends RunModelLinks {
   datasetInputs: DatasetInput[];
 }
 
+export async function findRunRow(db: Db, runId: string): Promise<RunsTable | undefined> {
+  return db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
+}
+
 export async function getRunRow(db: Db, runId: string): Promise<RunsTable> {
-  const row = await db
-    .selectFrom('runs')
-    .selectAll()
-    .where('run_uuid', '=', runId)
-    .executeTakeFirst();
+  const row = await findRunRow(db, runId);
   if (!row) throw MlflowError.notFound(`Run with id=${runId} not found`);
   return row;
 }
