@@ -47,6 +47,9 @@ export function load(opts: LoadOptions): Promise<LoadResult> {
     let timedOut = false;
     const cpuBefore = opts.serverCpuSeconds?.();
     const started = process.hrtime.bigint();
+    // autocannon calls back on its next one-second sample tick after the last answer, which would
+    // round every run's duration up to whole seconds; the run ends at its last answer.
+    let ended = started;
     const instance = autocannon(
       {
         url: opts.url,
@@ -67,7 +70,7 @@ export function load(opts: LoadOptions): Promise<LoadResult> {
       (err) => {
         clearTimeout(timer);
         if (err) return reject(err instanceof Error ? err : new Error(String(err)));
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const seconds = Number(ended - started) / 1e9;
         times.sort((a, b) => a - b);
         resolve({
           requests: times.length + failed,
@@ -86,10 +89,14 @@ export function load(opts: LoadOptions): Promise<LoadResult> {
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      ended = process.hrtime.bigint();
       if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
       else failed++;
     });
-    instance.on('reqError', () => failed++);
+    instance.on('reqError', () => {
+      ended = process.hrtime.bigint();
+      failed++;
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       instance.stop();

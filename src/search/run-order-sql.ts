@@ -1,7 +1,7 @@
 // Runs order_by → ORDER BY terms (and the LEFT JOINs they sort on), in MLflow's order: each
 // requested key with runs lacking it last in either direction (NaN metrics between the real values
 // and the missing ones), then start_time DESC unless requested, then run_uuid as the tie-breaker.
-import { sql, type Expression } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
 import { MlflowError } from '../http/errors.js';
 import { pyRepr } from './python-repr.js';
 import { parseRunOrderBy } from './run-grammar.js';
@@ -21,6 +21,13 @@ export interface OrderTerm {
 export interface RunOrdering {
   joins: OrderJoin[];
   terms: OrderTerm[];
+  /**
+   * When the first key is a metric: its key, and one condition per value of the first term (the
+   * rank: real values, NaN, missing) that holds exactly when the rank has that value. Within one
+   * rank the rank term is constant, so `terms.slice(1)` orders it as `terms` would; run-search.ts
+   * fetches the ranks in turn so that SQLite can walk the metric's (key, value) index in order.
+   */
+  leadingMetric?: { key: string; rankConditions: Expression<SqlBool>[] };
 }
 
 const TABLES = { metric: 'latest_metrics', parameter: 'params', tag: 'tags' } as const;
@@ -29,6 +36,7 @@ export function runOrdering(orderBy: string[]): RunOrdering {
   const joins: OrderJoin[] = [];
   const terms: OrderTerm[] = [];
   const seen = new Set<string>();
+  let leadingMetric: RunOrdering['leadingMetric'];
   for (const entry of orderBy) {
     const { type, key, ascending } = parseRunOrderBy(entry);
     const direction = ascending ? 'asc' : 'desc';
@@ -49,6 +57,18 @@ export function runOrdering(orderBy: string[]): RunOrdering {
           : sql`CASE WHEN ${value} IS NULL THEN 1 ELSE 0 END`;
       terms.push({ expression: rank, direction: 'asc' });
       terms.push({ expression: value, direction });
+      if (type === 'metric' && terms.length === 2) {
+        // `value` is NOT NULL in the table, so a NULL is_nan means the run lacks the metric.
+        const isNan = sql.ref(`${alias}.is_nan`);
+        leadingMetric = {
+          key,
+          rankConditions: [
+            sql<SqlBool>`${isNan} <> 1`,
+            sql<SqlBool>`${isNan} = 1`,
+            sql<SqlBool>`${isNan} IS NULL`,
+          ],
+        };
+      }
     }
     const field = `${type}\u0000${key}`;
     if (seen.has(field)) {
@@ -64,5 +84,5 @@ export function runOrdering(orderBy: string[]): RunOrdering {
     terms.push({ expression: sql.ref('runs.start_time'), direction: 'desc' });
   }
   terms.push({ expression: sql.ref('runs.run_uuid'), direction: 'asc' });
-  return { joins, terms };
+  return { joins, terms, ...(leadingMetric ? { leadingMetric } : {}) };
 }

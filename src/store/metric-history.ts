@@ -91,15 +91,21 @@ function inMlflowOrder(h: MetricHistoryColumns): MetricHistoryColumns {
 // every column: no table rows and no sort in SQLite (a sort of a million rows costs more than
 // reading them). An index in MLflow's order would avoid the check above but would halve metric
 // ingest, which pays for every extra index on `metrics` (measured in BENCHMARKS.md). Rows come in
-// pages after the last key read (`all()` of a page costs less per row than `iterate()`); integers
-// are read as BigInt so that the page boundary is exact for int64 steps and timestamps.
-const HISTORY_PAGE_SQL =
-  'select value, timestamp, step, is_nan from metrics where run_uuid = ? and key = ? ' +
-  'and (step, timestamp, value, is_nan) > (?, ?, ?, ?) ' +
-  'order by step, timestamp, value, is_nan limit ?';
+// pages after the last key read (`all()` of a page costs less per row than `iterate()`).
+// Most of the read is better-sqlite3 making a JS value per column per row, so a page has three
+// columns: `is_nan` travels as a NULL value (NaN is stored as 0), and integers come as numbers
+// (rounded beyond 2^53 exactly as `Number(bigint)` rounds).
+const PAGE_WHERE =
+  'from metrics where run_uuid = ? and key = ? and (step, timestamp, value, is_nan) > (?, ?, ?, ?) ' +
+  'order by step, timestamp, value, is_nan';
+const HISTORY_PAGE_SQL = `select iif(is_nan = 0, value, null), timestamp, step ${PAGE_WHERE} limit ?`;
+// The exact key of a page's last row, when the page's own columns do not give it: a NaN point (its
+// stored value is not sent) or an integer beyond 2^53 (read as BigInt here).
+const BOUNDARY_SQL = `select value, timestamp, step, is_nan ${PAGE_WHERE} limit 1 offset ?`;
 const PAGE_ROWS = 10_000;
 
-type PageRow = [number, bigint | number, bigint | number, bigint | number];
+type PageRow = [number | null, number, number];
+type RowKey = [number, bigint | number, bigint | number, bigint | number];
 
 function readWithStatements(
   statements: SqliteStatements,
@@ -107,24 +113,23 @@ function readWithStatements(
   key: string,
 ): MetricHistoryColumns {
   const builder = new ColumnsBuilder();
-  const page = statements.prepare(HISTORY_PAGE_SQL).raw(true).safeIntegers(true);
+  const page = statements.prepare(HISTORY_PAGE_SQL).raw(true);
+  const boundary = statements.prepare(BOUNDARY_SQL).raw(true).safeIntegers(true);
   // Below every stored key: a REAL -Infinity sorts before any integer step.
-  let after: PageRow = [-Infinity, -Infinity, -Infinity, -1];
+  let after: RowKey = [-Infinity, -Infinity, -Infinity, -1];
   for (;;) {
-    const rows = page.all(
-      runId,
-      key,
-      after[2],
-      after[1],
-      after[0],
-      after[3],
-      PAGE_ROWS,
-    ) as PageRow[];
-    for (const [value, timestamp, step, isNan] of rows) {
-      builder.push(value, Number(timestamp), Number(step), Number(isNan));
+    const bounds = [runId, key, after[2], after[1], after[0], after[3]];
+    const rows = page.all(...bounds, PAGE_ROWS) as PageRow[];
+    for (const [value, timestamp, step] of rows) {
+      if (value === null) builder.push(0, timestamp, step, 1);
+      else builder.push(value, timestamp, step, 0);
     }
     if (rows.length < PAGE_ROWS) break;
-    after = rows[rows.length - 1];
+    const [value, timestamp, step] = rows[rows.length - 1];
+    after =
+      value !== null && Number.isSafeInteger(timestamp) && Number.isSafeInteger(step)
+        ? [value, timestamp, step, 0]
+        : (boundary.get(...bounds, PAGE_ROWS - 1) as RowKey);
   }
   return builder.build();
 }

@@ -119,4 +119,19 @@ describe('metrics/get-history of a whole history', () => {
     expect(body.metrics).toHaveLength(5000);
     expect(body.metrics!.every((m, i) => m.step === i && m.value === i / 7)).toBe(true);
   });
+  it('reads on across NaN points where the pages of 10000 end, and writes steps beyond 2^32', async () => {
+    const expected: Point[] = Array.from({ length: 20_500 }, (_, i) => ({
+      key: 'edges',
+      // Point 9999 (counting from 0) ends the store's first page of 10000.
+      value: i === 9_999 || i === 9_998 ? 'NaN' : i / 3,
+      timestamp: 1_000 + i,
+      step: i < 19_990 ? i : 2 ** 40 + i,
+    }));
+    for (let start = 0; start < expected.length; start += 1000) {
+      await logBatch(expected.slice(start, start + 1000));
+    }
+    const body = await whole('edges');
+    expect(body.metrics).toHaveLength(expected.length);
+    expect(body.metrics).toEqual(expected);
+  });
 });

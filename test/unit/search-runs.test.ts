@@ -392,6 +392,20 @@ describe('searchRunIds pages', () => {
     ]);
   });
 
+  it('continues a metric order across real, NaN and missing values at every page size', async () => {
+    const whole = await ids({ orderBy: ['metrics.acc DESC'] });
+    for (let maxResults = 1; maxResults <= whole.length; maxResults++) {
+      const paged: string[] = [];
+      let pageToken: string | undefined;
+      do {
+        const page = await search({ maxResults, orderBy: ['metrics.acc DESC'], pageToken });
+        paged.push(...page.runIds);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      expect(paged).toEqual(whole);
+    }
+  });
+
   it('omits the token when the page holds exactly the remaining rows', async () => {
     expect(await search({ maxResults: 9 })).toEqual({
       runIds: ['r9', 'r8', 'r6', 'r10', 'r2', 'r3', 'r1', 'r4', 'r5'],
