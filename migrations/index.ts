@@ -5,12 +5,14 @@ import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_logged_models.js';
 import * as m0003 from './0003_model_registry.js';
 import * as m0004 from './0004_covering_search_indexes.js';
+import * as m0005 from './0005_metrics_without_rowid.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_logged_models': m0002,
   '0003_model_registry': m0003,
   '0004_covering_search_indexes': m0004,
+  '0005_metrics_without_rowid': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {
