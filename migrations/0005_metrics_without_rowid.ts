@@ -17,7 +17,7 @@ const STEP_ORDER = ['run_uuid', 'key', 'step', 'timestamp', 'value', 'is_nan'] a
 async function rebuildMetrics(
   db: Kysely<unknown>,
   withoutRowid: boolean,
-  primaryKey: readonly string[],
+  primaryKey: readonly (typeof MLFLOW_ORDER)[number][],
 ): Promise<void> {
   // DDL is not wrapped by Kysely's migrator on SQLite: the copy and the swap are one transaction,
   // so an interrupted upgrade leaves the old table as it was.

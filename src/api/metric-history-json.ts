@@ -1,6 +1,7 @@
 // get-history's answer for a whole history, as JSON pieces of about 256 KiB: the same text
 // `{"metrics":[metricJson…]}` would give, written from the store's columns straight into buffers,
 // without making a million point objects, one string of the whole body or a string per point.
+// Pure and self-contained, so that it also runs in the encoder's worker thread.
 import type { MetricHistoryColumns } from '../store/metric-history.js';
 
 // Large pieces: each is one write to the socket.
@@ -49,27 +50,34 @@ function writeInteger(buffer: Buffer, at: number, n: number): number {
   return offset;
 }
 
-/** Points `from` … end of `history`; `{}` when there are none (MLflow omits the empty list). */
-export function* metricHistoryJson(
+/** What a document of points starts with; a history without any point is `{}` instead. */
+export const HISTORY_OPEN = '{"metrics":[';
+export const HISTORY_CLOSE = ']}';
+export const EMPTY_HISTORY = '{}';
+
+/**
+ * Points `from` … end of one page of a history, as consecutive pieces of the `metrics` array's
+ * text: a comma before every point but the first of the whole answer (`continues` says whether
+ * points came before this page).
+ */
+export function historyPageJson(
   key: string,
-  history: MetricHistoryColumns,
-  from = 0,
-): Generator<Buffer> {
-  if (from >= history.length) {
-    yield Buffer.from('{}');
-    return;
-  }
+  page: MetricHistoryColumns,
+  from: number,
+  continues: boolean,
+): Buffer[] {
+  const pieces: Buffer[] = [];
   const open = Buffer.from(`,{"key":${JSON.stringify(key)},"value":`);
   // Room for one more point beyond the piece size: its fixed parts and three numbers' digits.
   const capacity = PIECE_BYTES + open.length + TIMESTAMP.length + STEP.length + 3 * 32;
-  const { value, isNan, timestamp, step } = history;
+  const { value, isNan, timestamp, step } = page;
   let piece = Buffer.allocUnsafe(capacity);
-  let at = piece.write('{"metrics":[', 0, 'latin1');
-  for (let i = from; i < history.length; i++) {
-    // The first point has no comma before it. (`set` copies a few bytes faster than `copy`.)
-    const comma = i === from ? 1 : 0;
-    piece.set(comma ? open.subarray(1) : open, at);
-    at += open.length - comma;
+  let at = 0;
+  for (let i = from; i < page.length; i++) {
+    // (`set` copies a few bytes faster than `copy`.)
+    const noComma = i === from && !continues ? 1 : 0;
+    piece.set(noComma ? open.subarray(1) : open, at);
+    at += open.length - noComma;
     at += piece.write(doubleJson(value[i], isNan[i]), at, 'latin1');
     piece.set(TIMESTAMP, at);
     at += TIMESTAMP.length;
@@ -79,11 +87,11 @@ export function* metricHistoryJson(
     at = writeInteger(piece, at, step[i]);
     piece[at++] = CLOSE;
     if (at >= PIECE_BYTES) {
-      yield piece.subarray(0, at);
+      pieces.push(piece.subarray(0, at));
       piece = Buffer.allocUnsafe(capacity);
       at = 0;
     }
   }
-  at += piece.write(']}', at, 'latin1');
-  yield piece.subarray(0, at);
+  if (at > 0) pieces.push(piece.subarray(0, at));
+  return pieces;
 }

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { MlflowError } from '../http/errors.js';
 import { createPageToken, parsePageToken } from '../search/page-token.js';
 import { validateMetric } from '../services/validation.js';
-import { readMetricHistory } from '../store/metric-history.js';
+import { openMetricHistory } from '../store/metric-history.js';
 import { getMetricHistory, sampleMetricHistory } from '../store/metrics.js';
 import { logBatch } from '../store/runs.js';
 import { emptySchema, metricSchema } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
-import { metricHistoryJson } from './metric-history-json.js';
+import { metricHistoryDocument } from './metric-history-stream.js';
 import { double, int64, requiredString } from './fields.js';
 import { metricJson } from './run-json.js';
 import { streamedJson } from './streamed-json.js';
@@ -79,9 +79,9 @@ export const metricEndpoints = [
       }
       const offset = parsePageToken(input.page_token || undefined);
       if (input.max_results === undefined) {
-        // The whole history may be millions of points: read as columns and streamed out.
-        const history = await readMetricHistory(project.db, runId, input.metric_key);
-        return streamedJson(metricHistoryJson(input.metric_key, history, offset));
+        // The whole history may be millions of points: read page by page and streamed out.
+        const pages = await openMetricHistory(project.db, runId, input.metric_key);
+        return streamedJson(metricHistoryDocument(input.metric_key, pages, offset));
       }
       const page = await getMetricHistory(project.db, runId, input.metric_key, {
         offset,

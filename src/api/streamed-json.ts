@@ -6,10 +6,12 @@ const streamedJsonMark = Symbol('streamedJson');
 export interface StreamedJson {
   [streamedJsonMark]: true;
   /** Consecutive pieces of the JSON text (UTF-8); together one JSON document. */
-  pieces: Iterable<string | Buffer>;
+  pieces: Pieces;
 }
 
-export function streamedJson(pieces: Iterable<string | Buffer>): StreamedJson {
+type Pieces = Iterable<string | Buffer> | AsyncIterable<string | Buffer>;
+
+export function streamedJson(pieces: Pieces): StreamedJson {
   return { [streamedJsonMark]: true, pieces };
 }
 

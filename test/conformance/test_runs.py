@@ -98,6 +98,24 @@ def test_metrics_keep_steps_timestamps_and_history(tracking_uri, client):
     assert client.get_metric_history(run.info.run_id, "never-logged") == []
 
 
+def test_history_longer_than_a_page_comes_whole_and_in_mlflow_order(tracking_uri, client):
+    # 25,000 points: the server reads and encodes them in pages of 10,000 (on a worker thread in
+    # the built server). Timestamps fall as steps rise within each block of 7, so the answer's
+    # order (timestamp, step, value) differs from the order the points were logged in.
+    points = [
+        Metric("long", (i % 11) / 3, 1_700_000_000_000 + (i // 7) * 7 + (6 - i % 7), i)
+        for i in range(25_000)
+    ]
+    with mlflow.start_run() as run:
+        for start in range(0, len(points), 1000):
+            client.log_batch(run.info.run_id, metrics=points[start : start + 1000])
+    history = client.get_metric_history(run.info.run_id, "long")
+    expected = sorted(points, key=lambda m: (m.timestamp, m.step, m.value))
+    assert [(m.timestamp, m.step, m.value) for m in history] == [
+        (m.timestamp, m.step, m.value) for m in expected
+    ]
+
+
 def test_latest_metric_is_chosen_by_step_then_timestamp(tracking_uri, client):
     with mlflow.start_run() as run:
         mlflow.log_metric("m", 5.0, step=10, timestamp=1_700_000_000_000)

@@ -7,12 +7,33 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, ProjectRegistry } from '../../src/store/projects.js';
-import { readMetricHistory } from '../../src/store/metric-history.js';
+import { openMetricHistory } from '../../src/store/metric-history.js';
 import { writeMetrics, type MetricPoint } from '../../src/store/metrics.js';
 import type { Database } from '../../src/store/schema.js';
 import { sqliteStatementsOf } from '../../src/store/sqlite-statements.js';
 
 const RUN = 'a'.repeat(32);
+
+/** Every page of a history, joined: plain arrays, however the store cut it into pages. */
+async function readMetricHistory(db: Kysely<Database>, runId: string, key: string) {
+  const pages = await openMetricHistory(db, runId, key);
+  const whole = {
+    length: 0,
+    value: [] as number[],
+    timestamp: [] as number[],
+    step: [] as number[],
+    isNan: [] as number[],
+  };
+  for (let page = pages.next(); page; page = pages.next()) {
+    expect(page.length).toBeGreaterThan(0);
+    whole.length += page.length;
+    whole.value.push(...page.value);
+    whole.timestamp.push(...page.timestamp);
+    whole.step.push(...page.step);
+    whole.isNan.push(...page.isNan);
+  }
+  return whole;
+}
 let dataDir: string;
 let registry: ProjectRegistry;
 let plain: Kysely<Database>;
@@ -122,8 +143,8 @@ describe('metric store paths', () => {
     const acc = await readMetricHistory(project, RUN, 'acc');
     // MLflow's order: timestamp first (the -Infinity at time 0 leads although its step is 1), then
     // step, then value (NaN is stored as 0).
-    expect(Array.from(acc.value)).toEqual([-Infinity, 0, Infinity, 0]);
-    expect(Array.from(acc.isNan)).toEqual([0, 1, 0, 0]);
+    expect(acc.value).toEqual([-Infinity, 0, Infinity, 0]);
+    expect(acc.isNan).toEqual([0, 1, 0, 0]);
   });
 
   it('reads every point of a history longer than a page, with int64 steps beyond 2^53', async () => {
