@@ -130,6 +130,20 @@ async function waitHealthy(url: string, child: ChildProcess, seconds: number): P
   throw new Error(`${url} did not answer /health within ${seconds} s`);
 }
 
+export const TRACKD_MAIN = path.join(ROOT, 'dist/src/main.js');
+
+/**
+ * The V8 flags the server runs with: those of its `#!/usr/bin/env -S node …` line, which `npm
+ * start` repeats (a unit test holds the two together). The bench starts the same server a user
+ * starts.
+ */
+export function serverNodeFlags(mainFile: string): string[] {
+  const first = fs.readFileSync(mainFile, 'utf8').split('\n', 1)[0];
+  const match = /^#!\/usr\/bin\/env -S node((?: --[\w-]+(?:=\S+)?)*)$/.exec(first);
+  if (!match) throw new Error(`${mainFile}: no '#!/usr/bin/env -S node' line`);
+  return match[1].split(' ').filter(Boolean);
+}
+
 /**
  * Our built server on a free port (`--port 0`; it prints the URL it listens on). `nodeArgs` go to
  * node itself, e.g. `--cpu-prof` (the profile is written when the server exits on SIGTERM).
@@ -143,8 +157,9 @@ export async function startTrackd(
   const child = spawn(
     process.execPath,
     [
+      ...serverNodeFlags(TRACKD_MAIN),
       ...nodeArgs,
-      path.join(ROOT, 'dist/src/main.js'),
+      TRACKD_MAIN,
       'serve',
       '--host',
       '127.0.0.1',

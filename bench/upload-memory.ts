@@ -12,11 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
+import { serverNodeFlags, TRACKD_MAIN } from './servers.js';
 
 const MIB = 1024 * 1024;
 const UPLOAD_DIR = '/projects/bench/api/2.0/mlflow-artifacts/artifacts/0/bench/artifacts';
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -50,7 +49,7 @@ function generated(chunks: number, onChunk: (chunk: Buffer) => void): Readable {
 async function startServer(dataDir: string) {
   const server = spawn(
     process.execPath,
-    [path.join(ROOT, 'dist/src/main.js'), 'serve', '--host', '127.0.0.1', '--port', '0'],
+    [...serverNodeFlags(TRACKD_MAIN), TRACKD_MAIN, 'serve', '--host', '127.0.0.1', '--port', '0'],
     { env: { ...process.env, TRACKD_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((resolve, reject) => {
