@@ -7,6 +7,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../migrations/index.js';
 import type { Database } from './schema.js';
 import { attachSqliteStatements, SqliteStatements } from './sqlite-statements.js';
+import { BACKSTOP_PAGES, BackgroundCheckpoints } from './wal-checkpoints.js';
 
 export const DEFAULT_PROJECT = 'default';
 const DB_FILE = 'mlflow.db';
@@ -29,6 +30,8 @@ export interface ProjectContext {
 interface OpenProject {
   context: ProjectContext;
   leases: number;
+  /** The SQLite file, as the background checkpoints know it. */
+  file: string;
 }
 
 function openSqlite(file: string): SQLite.Database {
@@ -58,6 +61,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 
 export class ProjectRegistry {
   private readonly open = new Map<string, Promise<OpenProject>>();
+  // Started with the first project opened; null where it cannot run (see wal-checkpoints.ts).
+  private checkpoints?: BackgroundCheckpoints | null;
   private emptyProject?: Promise<Kysely<Database>>;
 
   constructor(
@@ -173,7 +178,7 @@ export class ProjectRegistry {
   async delete(name: string): Promise<void> {
     const pending = this.open.get(name);
     this.open.delete(name);
-    if (pending) await (await pending).context.db.destroy();
+    if (pending) await this.closeProject(await pending);
     await fs.promises.rm(this.projectDir(name), { recursive: true, force: true });
   }
 
@@ -200,27 +205,46 @@ export class ProjectRegistry {
     this.open.clear();
     for (const pending of all) {
       try {
-        await (await pending).context.db.destroy();
+        await this.closeProject(await pending);
       } catch {
         // A project that failed to open has nothing to close.
       }
     }
     if (this.emptyProject) await (await this.emptyProject).destroy();
     this.emptyProject = undefined;
+    await this.checkpoints?.close();
+    this.checkpoints = undefined;
+  }
+
+  private async closeProject(project: OpenProject): Promise<void> {
+    this.checkpoints?.unwatch(project.file);
+    await project.context.db.destroy();
+  }
+
+  private backgroundCheckpoints(): BackgroundCheckpoints | undefined {
+    if (this.checkpoints === undefined) this.checkpoints = BackgroundCheckpoints.start() ?? null;
+    return this.checkpoints ?? undefined;
   }
 
   private async openProject(name: string): Promise<OpenProject> {
     const dir = this.projectDir(name);
     await fs.promises.mkdir(path.join(dir, 'artifacts'), { recursive: true });
-    const statements = new SqliteStatements(openSqlite(path.join(dir, DB_FILE)));
+    const file = path.join(dir, DB_FILE);
+    const statements = new SqliteStatements(openSqlite(file));
     const db = new Kysely<Database>({
       dialect: new SqliteDialect({ database: statements.forKysely() }),
     });
     attachSqliteStatements(db, statements);
     await migrateToLatest(db);
+    const checkpoints = this.backgroundCheckpoints();
+    if (checkpoints) {
+      checkpoints.watch(file);
+      statements.sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    }
     return {
       context: { name, db, artifactDir: path.join(dir, 'artifacts'), persisted: true },
       leases: 0,
+      file,
     };
   }
 
@@ -244,7 +268,7 @@ export class ProjectRegistry {
         if (this.open.size <= this.maxOpen) return;
         if (project.leases > 0 || this.open.get(name) !== pending) return;
         this.open.delete(name);
-        void project.context.db.destroy();
+        void this.closeProject(project);
       });
     }
   }
