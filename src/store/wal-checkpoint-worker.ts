@@ -8,7 +8,11 @@ import {
 
 const loop = new CheckpointLoop();
 parentPort!.on('message', (message: CheckpointMessage) => {
-  if ('watch' in message) loop.watch(message.watch);
-  else loop.unwatch(message.unwatch);
+  if (!('watch' in message)) return loop.unwatch(message.unwatch);
+  try {
+    loop.watch(message.watch);
+  } catch {
+    // Gone again before the message arrived (a project deleted at once): nothing to checkpoint.
+  }
 });
 setInterval(() => loop.tick(), CHECKPOINT_INTERVAL_MS);
