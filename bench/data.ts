@@ -89,9 +89,18 @@ export function searchMatches(runs: number): number {
 }
 
 /**
+ * How a file's metric history names runs: by `run_key` (ours, migration 0006) or by `run_uuid`
+ * (MLflow's). Every other column the seeding writes is named alike in both schemas.
+ */
+function historyByRunKey(db: SQLite.Database): boolean {
+  const columns = db.pragma('table_info(metrics)') as { name: string }[];
+  return columns.some((c) => c.name === 'run_key');
+}
+
+/**
  * Inserts runs `from` … `from + count - 1` into experiment `experimentId`, each with 20 params,
- * 10 metrics (latest value and one history point) and 5 tags (one is `mlflow.runName`). Column
- * names are the same in MLflow's schema and ours, so one statement set serves both files.
+ * 10 metrics (latest value and one history point) and 5 tags (one is `mlflow.runName`), into
+ * MLflow's file or ours.
  */
 export function seedRuns(
   file: string,
@@ -99,16 +108,23 @@ export function seedRuns(
 ): void {
   const db = openForSeeding(file);
   try {
+    const byKey = historyByRunKey(db);
+    // Ours: the next run keys, as the run store numbers them (the server writes nothing meanwhile).
+    let nextKey = byKey
+      ? (db.prepare('select coalesce(max(run_key), 0) + 1 from runs').pluck().get() as number)
+      : 0;
     const run = db.prepare(
       `insert into runs (run_uuid, experiment_id, name, source_type, source_name, entry_point_name,
          user_id, status, start_time, end_time, deleted_time, source_version, lifecycle_stage,
-         artifact_uri)
-       values (?, ?, ?, 'UNKNOWN', '', '', 'bench', 'FINISHED', ?, ?, null, '', 'active', ?)`,
+         artifact_uri${byKey ? ', run_key' : ''})
+       values (?, ?, ?, 'UNKNOWN', '', '', 'bench', 'FINISHED', ?, ?, null, '', 'active', ?
+         ${byKey ? ', ?' : ''})`,
     );
     const param = db.prepare('insert into params (run_uuid, key, value) values (?, ?, ?)');
     const tag = db.prepare('insert into tags (run_uuid, key, value) values (?, ?, ?)');
     const metric = db.prepare(
-      'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, 0, 0)',
+      `insert into metrics (${byKey ? 'run_key' : 'run_uuid'}, key, value, timestamp, step, is_nan)
+       values (?, ?, ?, ?, 0, 0)`,
     );
     const latest = db.prepare(
       'insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, 0, 0)',
@@ -118,14 +134,9 @@ export function seedRuns(
         const id = seededRunId(i);
         const started = BASE_TIME + i * 1000;
         const name = `run-${i}`;
-        run.run(
-          id,
-          opts.experimentId,
-          name,
-          started,
-          started + 500,
-          `${opts.artifactRoot}/${id}/artifacts`,
-        );
+        const historyRun = byKey ? nextKey++ : id;
+        const runRow = [id, opts.experimentId, name, started, started + 500];
+        run.run(...runRow, `${opts.artifactRoot}/${id}/artifacts`, ...(byKey ? [historyRun] : []));
         param.run(id, 'p0', `v${i % 10}`);
         for (let p = 1; p < PARAMS_PER_RUN; p++)
           param.run(id, `p${p}`, `value-${(i * 7 + p) % 1000}`);
@@ -134,7 +145,7 @@ export function seedRuns(
         for (let t = 2; t < TAGS_PER_RUN; t++) tag.run(id, `t${t}`, `tag-${(i + t) % 100}`);
         for (let m = 0; m < METRICS_PER_RUN; m++) {
           const value = unit(i * METRICS_PER_RUN + m);
-          metric.run(id, `m${m}`, value, started);
+          metric.run(historyRun, `m${m}`, value, started);
           latest.run(id, `m${m}`, value, started);
         }
       }
@@ -150,11 +161,16 @@ export function seedRuns(
 export function seedHistory(file: string, runId: string, key: string, points: number): void {
   const db = openForSeeding(file);
   try {
+    const byKey = historyByRunKey(db);
     const metric = db.prepare(
-      'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, 0)',
+      `insert into metrics (${byKey ? 'run_key' : 'run_uuid'}, key, value, timestamp, step, is_nan)
+       values (?, ?, ?, ?, ?, 0)`,
     );
+    const historyRun = byKey
+      ? db.prepare('select run_key from runs where run_uuid = ?').pluck().get(runId)
+      : runId;
     const insertRange = db.transaction((start: number, end: number) => {
-      for (let i = start; i < end; i++) metric.run(runId, key, unit(i), BASE_TIME + i, i);
+      for (let i = start; i < end; i++) metric.run(historyRun, key, unit(i), BASE_TIME + i, i);
     });
     for (let i = 0; i < points; i += 50_000) insertRange(i, Math.min(points, i + 50_000));
     db.prepare(

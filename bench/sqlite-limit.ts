@@ -42,18 +42,23 @@ async function oneTrial(dataDir: string, batches: number, runs: number): Promise
        values (?, 0, ?, 'UNKNOWN', '', '', 'bench', 'RUNNING', 0, null, null, '', 'active', '')`,
     );
     for (const id of runIds) insertRun.run(id, id);
+    // History rows name their run by its integer key (migration 0006), as the server's do.
+    db.exec('update runs set run_key = rowid');
+    const runKeys = runIds.map(
+      (id) => db.prepare('select run_key from runs where run_uuid = ?').pluck().get(id) as number,
+    );
     const insert = db.prepare(
-      'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, 0)',
+      'insert into metrics (run_key, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, 0)',
     );
     const writeBatch = db.transaction(
-      (runId: string, rows: ReturnType<typeof metricBatch>['metrics']) => {
-        for (const m of rows) insert.run(runId, m.key, m.value, m.timestamp, m.step);
+      (runKey: number, rows: ReturnType<typeof metricBatch>['metrics']) => {
+        for (const m of rows) insert.run(runKey, m.key, m.value, m.timestamp, m.step);
       },
     );
     // Batches are built beforehand: the load generator's cost is not the database's.
     const prepared = Array.from({ length: batches }, (_, n) => metricBatch(n, runs));
     const started = process.hrtime.bigint();
-    for (const { run, metrics } of prepared) writeBatch(runIds[run], metrics);
+    for (const { run, metrics } of prepared) writeBatch(runKeys[run], metrics);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return (batches * prepared[0].metrics.length) / seconds;
   } finally {

@@ -6,6 +6,7 @@ import * as m0002 from './0002_logged_models.js';
 import * as m0003 from './0003_model_registry.js';
 import * as m0004 from './0004_covering_search_indexes.js';
 import * as m0005 from './0005_metrics_without_rowid.js';
+import * as m0006 from './0006_metric_run_key.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_model_registry': m0003,
   '0004_covering_search_indexes': m0004,
   '0005_metrics_without_rowid': m0005,
+  '0006_metric_run_key': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

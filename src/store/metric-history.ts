@@ -1,11 +1,12 @@
 // A metric's whole history, for get-history without a page size: handed out page by page, each page
 // held column by column in typed arrays (10 000 points take 250 kB, against some 2 MB as row
 // objects), in MLflow's order (timestamp, step, value), which is the order of the `metrics` primary
-// key (migration 0005). The API layer streams each page out as it comes, so a history of any
+// key (migration 0006). The API layer streams each page out as it comes, so a history of any
 // length is served while holding a few pages of it.
 import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { RUN_KEY_OF_ID } from './metrics.js';
 import { sqliteStatementsOf } from './sqlite-statements.js';
 
 export interface MetricHistoryColumns {
@@ -30,7 +31,8 @@ export interface MetricHistoryPages {
 // page has three columns: `is_nan` travels as a NULL value (NaN is stored as 0), and integers come
 // as numbers (rounded beyond 2^53 exactly as `Number(bigint)` rounds).
 const PAGE_WHERE =
-  'from metrics where run_uuid = ? and key = ? and (timestamp, step, value, is_nan) > (?, ?, ?, ?) ' +
+  `from metrics where run_key = ${RUN_KEY_OF_ID} and key = ? ` +
+  'and (timestamp, step, value, is_nan) > (?, ?, ?, ?) ' +
   'order by timestamp, step, value, is_nan';
 const HISTORY_PAGE_SQL = `select iif(is_nan = 0, value, null), timestamp, step ${PAGE_WHERE} limit ?`;
 // The exact key of a page's last row, when the page's own columns do not give it: a NaN point (its
@@ -167,7 +169,9 @@ async function readThroughKysely(
   const rows = await db
     .selectFrom('metrics')
     .select(['value', 'timestamp', 'step', 'is_nan'])
-    .where('run_uuid', '=', runId)
+    .where('run_key', '=', (eb) =>
+      eb.selectFrom('runs').select('run_key').where('run_uuid', '=', runId),
+    )
     .where('key', '=', key)
     .orderBy('timestamp')
     .orderBy('step')

@@ -70,7 +70,7 @@ function newestByKey(rows: StoredPoint[]): StoredPoint[] {
 const NEWER_THAN_LATEST = sql<boolean>`(excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`;
 
 const INSERT_POINT_SQL =
-  'insert into metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?) ' +
+  'insert into metrics (run_key, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?) ' +
   'on conflict do nothing';
 const UPSERT_LATEST_SQL =
   'insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, ?) ' +
@@ -85,39 +85,54 @@ const UPSERT_LATEST_SQL =
  */
 function writeWithStatements(
   statements: SqliteStatements,
-  runId: string,
+  run: MetricRun,
   rows: StoredPoint[],
   latest: StoredPoint[],
 ): void {
   const insert = statements.prepare(INSERT_POINT_SQL);
-  for (const r of rows) insert.run(runId, r.key, r.value, r.timestamp, r.step, r.is_nan);
+  for (const r of rows) insert.run(run.key, r.key, r.value, r.timestamp, r.step, r.is_nan);
   const upsert = statements.prepare(UPSERT_LATEST_SQL);
-  for (const r of latest) upsert.run(runId, r.key, r.value, r.timestamp, r.step, r.is_nan);
+  for (const r of latest) upsert.run(run.id, r.key, r.value, r.timestamp, r.step, r.is_nan);
 }
+
+/** A run as metric writes name it: its id (latest values) and its integer key (history rows). */
+export interface MetricRun {
+  id: string;
+  key: number;
+}
+
+/** The run of a row of `runs`; every run the store creates has its key (migration 0006). */
+export function metricRunOf(row: { run_uuid: string; run_key: number | null }): MetricRun {
+  if (row.run_key === null) throw new Error(`run ${row.run_uuid} has no run_key`);
+  return { id: row.run_uuid, key: Number(row.run_key) };
+}
+
+/** The history rows' key of a run, looked up in SQL where only the run id is at hand. */
+export const RUN_KEY_OF_ID = '(select run_key from runs where run_uuid = ?)';
 
 /**
  * Appends points to the history (a point identical to a stored one is ignored, as MLflow does) and
  * moves `latest_metrics` forward. Inside a transaction on a project's SQLite database it runs
  * prepared statements directly; otherwise (any other dialect) through Kysely, to the same effect.
  */
-export async function writeMetrics(db: Db, runId: string, metrics: MetricPoint[]): Promise<void> {
+export async function writeMetrics(db: Db, run: MetricRun, metrics: MetricPoint[]): Promise<void> {
   if (!metrics.length) return;
   const rows = metrics.map(toStored);
   const latest = newestByKey(rows);
   const statements = sqliteStatementsOf(db);
-  if (statements) return writeWithStatements(statements, runId, rows, latest);
+  if (statements) return writeWithStatements(statements, run, rows, latest);
 
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     await db
       .insertInto('metrics')
-      .values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: runId })))
+      .values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_key: run.key })))
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
   for (let i = 0; i < latest.length; i += INSERT_CHUNK) {
     await db
       .insertInto('latest_metrics')
-      .values(latest.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: runId })))
+      .values(latest.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: run.id })))
       .onConflict((oc) =>
         oc
           .columns(['run_uuid', 'key'])
@@ -144,7 +159,9 @@ export async function getMetricHistory(
   let query = db
     .selectFrom('metrics')
     .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
-    .where('run_uuid', '=', runId)
+    .where('run_key', '=', (eb) =>
+      eb.selectFrom('runs').select('run_key').where('run_uuid', '=', runId),
+    )
     .where('key', '=', key)
     .orderBy('timestamp')
     .orderBy('step')
@@ -183,14 +200,14 @@ export async function sampleMetricHistory(
         from (
           select key, value, timestamp, step, is_nan,
                  ntile(${buckets}) over (order by step, timestamp, value, is_nan) as bucket
-          from metrics where run_uuid = ${runId} and key = ${key} ${range}
+          from metrics where run_key = (select run_key from runs where run_uuid = ${runId}) and key = ${key} ${range}
         ) bucketed
       ) ranked
       where rn = 1
       order by step, timestamp, value, is_nan`.execute(db);
     const { rows: lastRows } = await sql<StoredPoint>`
       select key, value, timestamp, step, is_nan from metrics
-      where run_uuid = ${runId} and key = ${key} ${range}
+      where run_key = (select run_key from runs where run_uuid = ${runId}) and key = ${key} ${range}
       order by step desc, timestamp desc, value desc, is_nan desc limit 1`.execute(db);
     const last = lastRows[0];
     const sameAs = (a: StoredPoint, b: StoredPoint) =>

@@ -1,10 +1,10 @@
 // Run persistence: run rows, their params and tags, dataset inputs, and loading whole runs.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { MlflowError } from '../http/errors.js';
 import type { Db } from './experiments.js';
 import { assertExperimentActive } from './experiments.js';
-import { writeMetrics, type MetricPoint } from './metrics.js';
+import { metricRunOf, writeMetrics, type MetricPoint } from './metrics.js';
 import {
   loadRunModelLinks,
   writeLoggedModelMetrics,
@@ -78,6 +78,8 @@ export async function createRun(
       .insertInto('runs')
       .values({
         run_uuid: runId,
+        // The next integer key: run creation holds the write lock, so no other run takes it.
+        run_key: sql<number>`(select coalesce(max(run_key), 0) + 1 from runs)`,
         experiment_id: input.experimentId,
         name: input.runName,
         source_type: 'UNKNOWN',
@@ -248,7 +250,7 @@ export async function logBatch(
   await db.transaction().execute(async (trx) => {
     const run = await getActiveRunRow(trx, runId);
     await insertParams(trx, runId, batch.params, false);
-    await writeMetrics(trx, runId, batch.metrics);
+    await writeMetrics(trx, metricRunOf(run), batch.metrics);
     await writeLoggedModelMetrics(trx, run, batch.metrics);
     await upsertTags(trx, runId, batch.tags);
     const runName = batch.tags.filter((t) => t.key === RUN_NAME_TAG).at(-1);

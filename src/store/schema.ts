@@ -19,6 +19,8 @@ export interface ExperimentTagsTable {
 
 export interface RunsTable {
   run_uuid: string;
+  /** The run's small integer key, which its metric history rows carry (migration 0006). */
+  run_key: number | null;
   experiment_id: number;
   name: string;
   source_type: string;
@@ -40,6 +42,18 @@ export interface RunKeyValueTable {
   value: string;
 }
 
+/** A metric's whole history: every point, its run named by `runs.run_key`. */
+export interface MetricHistoryTable {
+  run_key: number;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  /** 1 when the logged value was NaN; `value` then holds 0, as MLflow stores it. */
+  is_nan: number;
+}
+
+/** The latest point of each metric of a run. */
 export interface MetricsTable {
   run_uuid: string;
   key: string;
@@ -172,7 +186,7 @@ export interface Database {
   runs: RunsTable;
   tags: RunKeyValueTable;
   params: RunKeyValueTable;
-  metrics: MetricsTable;
+  metrics: MetricHistoryTable;
   latest_metrics: MetricsTable;
   datasets: DatasetsTable;
   inputs: InputsTable;

@@ -13,6 +13,8 @@ import type { Database } from '../../src/store/schema.js';
 import { sqliteStatementsOf } from '../../src/store/sqlite-statements.js';
 
 const RUN = 'a'.repeat(32);
+/** The run as metric writes name it: its id and the integer key its history rows carry. */
+const METRIC_RUN = { id: RUN, key: 7 };
 
 /** Every page of a history, joined: plain arrays, however the store cut it into pages. */
 async function readMetricHistory(db: Kysely<Database>, runId: string, key: string) {
@@ -43,6 +45,7 @@ async function addRun(db: Kysely<Database>): Promise<void> {
     .insertInto('runs')
     .values({
       run_uuid: RUN,
+      run_key: METRIC_RUN.key,
       experiment_id: 0,
       name: 'r',
       source_type: 'UNKNOWN',
@@ -113,11 +116,11 @@ describe('metric store paths', () => {
     for (const batch of BATCHES) {
       await project.transaction().execute(async (trx) => {
         expect(sqliteStatementsOf(trx)).toBeDefined();
-        await writeMetrics(trx, RUN, batch);
+        await writeMetrics(trx, METRIC_RUN, batch);
       });
       await plain.transaction().execute(async (trx) => {
         expect(sqliteStatementsOf(trx)).toBeUndefined();
-        await writeMetrics(trx, RUN, batch);
+        await writeMetrics(trx, METRIC_RUN, batch);
       });
     }
     const fast = await contents(project);
@@ -133,7 +136,7 @@ describe('metric store paths', () => {
     for (const db of [project, plain]) {
       await addRun(db);
       for (const batch of BATCHES)
-        await db.transaction().execute((trx) => writeMetrics(trx, RUN, batch));
+        await db.transaction().execute((trx) => writeMetrics(trx, METRIC_RUN, batch));
     }
     for (const key of ['loss', 'acc', 'none']) {
       const fast = await readMetricHistory(project, RUN, key);
@@ -153,7 +156,7 @@ describe('metric store paths', () => {
     // Steps 2^62 + i are distinct in SQLite but many share one double: a page boundary taken
     // from rounded numbers would skip or repeat points.
     const points = Array.from({ length: 25_000 }, (_, i) => ({
-      run_uuid: RUN,
+      run_key: METRIC_RUN.key,
       key: 'big',
       value: i % 3,
       timestamp: 7,

@@ -75,9 +75,9 @@ describe('migration 0005: metrics without rowid', () => {
     const before = storedPoints();
     expect(metricsTableSql()).not.toMatch(/without rowid/i);
 
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await migrator.migrateTo('0005_metrics_without_rowid');
     expect(error).toBeUndefined();
-    expect(results?.map((r) => r.migrationName)).toContain('0005_metrics_without_rowid');
+    expect(results?.map((r) => r.migrationName)).toEqual(['0005_metrics_without_rowid']);
 
     expect(metricsTableSql()).toMatch(/without rowid/i);
     // MLflow's history order (timestamp before step), which get-history reads in.
@@ -96,7 +96,7 @@ describe('migration 0005: metrics without rowid', () => {
   });
 
   it('down restores a rowid table with the same points', async () => {
-    await migrator.migrateToLatest();
+    await migrator.migrateTo('0005_metrics_without_rowid');
     const before = storedPoints();
     const { error } = await migrator.migrateTo('0004_covering_search_indexes');
     expect(error).toBeUndefined();
