@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { ProjectContext, ProjectRegistry } from '../store/projects.js';
+import type { BodyDecoder } from './body-decoder.js';
 
 export type Access = 'read' | 'write' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
@@ -47,7 +48,18 @@ export interface Endpoint<S extends z.ZodType = z.ZodType> {
   response?: z.ZodType;
   /** For OpenAPI: the success status when it is not 200, and answers besides 400/404/500. */
   statuses?: EndpointStatuses;
+  /** Decodes the body (large ones on a worker thread); the handler then gets what it returns. */
+  decoder?: BodyDecoder<S>;
   handler: (input: z.infer<S>, ctx: HandlerContext) => Promise<unknown> | unknown;
+}
+
+/** An endpoint whose body a decoder turns into the handler's input (api/body-decoding.ts). */
+export interface DecodedEndpoint<S extends z.ZodType, T> extends Omit<
+  Endpoint<S>,
+  'request' | 'decoder' | 'handler'
+> {
+  decoder: BodyDecoder<S, T>;
+  handler: (input: T, ctx: HandlerContext) => Promise<unknown> | unknown;
 }
 
 /** The raw exchange, for endpoints that stream a body in or out. */
@@ -95,6 +107,12 @@ export function streamEndpoint<S extends z.ZodType>(def: StreamEndpoint<S>): Str
 /** Keeps the handler's input type tied to its schema while the table holds mixed endpoints. */
 export function endpoint<S extends z.ZodType>(def: Endpoint<S>): Endpoint {
   return def as unknown as Endpoint;
+}
+
+export function decodedEndpoint<S extends z.ZodType, T>(def: DecodedEndpoint<S, T>): Endpoint {
+  // The decoder reads a JSON body, which only these methods carry.
+  if (def.method !== 'POST' && def.method !== 'PUT') throw new Error(`${def.paths[0]}: no body`);
+  return { ...def, request: def.decoder.request } as unknown as Endpoint;
 }
 
 export function withStatus(

@@ -3,10 +3,8 @@
 // before it (the two halves of the work take about the same time; a million points went from
 // 0.8 s to 0.5 s). A few pages are in flight at once, so memory holds a few pages, never the
 // whole answer. Where the worker's compiled file is absent (tests running the TypeScript sources)
-// or the worker fails, pages are encoded on the main thread instead: the same text, only slower.
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// pages are encoded on the main thread instead: the same text, only slower. If the worker fails,
+// the answers in progress end with its error and the next page starts a fresh one.
 import type { MetricHistoryColumns, MetricHistoryPages } from '../store/metric-history.js';
 import {
   EMPTY_HISTORY,
@@ -14,6 +12,7 @@ import {
   HISTORY_OPEN,
   historyPageJson,
 } from './metric-history-json.js';
+import { WorkerJobs } from './worker-jobs.js';
 
 export interface EncodeJob {
   id: number;
@@ -32,49 +31,23 @@ export interface EncodeResult {
 const PAGES_IN_FLIGHT = 4;
 const WORKER_FILE = new URL('./metric-history-json-worker.js', import.meta.url);
 
-type Pending = { resolve: (pieces: Buffer[]) => void; reject: (err: Error) => void };
-
+/** Encodes pages on the worker thread, or on this one where the worker cannot run. */
 class HistoryEncoder {
-  private worker: Worker | undefined;
-  private readonly available = fs.existsSync(fileURLToPath(WORKER_FILE));
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
+  private readonly jobs = new WorkerJobs<Omit<EncodeJob, 'id'>, EncodeResult>(
+    WORKER_FILE,
+    'history encoder',
+  );
 
-  encode(job: Omit<EncodeJob, 'id'>): Promise<Buffer[]> {
-    const worker = this.available ? this.start() : undefined;
-    if (!worker)
-      return Promise.resolve(historyPageJson(job.key, job.page, job.from, job.continues));
-    const id = this.nextId++;
+  async encode(job: Omit<EncodeJob, 'id'>): Promise<Buffer[]> {
+    if (!this.jobs.available) return historyPageJson(job.key, job.page, job.from, job.continues);
     const { page } = job;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...job, id }, [
-        page.value.buffer,
-        page.timestamp.buffer,
-        page.step.buffer,
-        page.isNan.buffer,
-      ]);
-    });
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_FILE);
-    worker.unref(); // an idle encoder must not keep the process alive
-    worker.on('message', ({ id, pieces }: EncodeResult) => {
-      const job = this.pending.get(id);
-      this.pending.delete(id);
-      job?.resolve(pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
-    });
-    const fail = (err: Error) => {
-      // The next page starts a fresh worker; the answers in progress end with the error.
-      if (this.worker === worker) this.worker = undefined;
-      for (const job of this.pending.values()) job.reject(err);
-      this.pending.clear();
-    };
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`history encoder exited with code ${code}`)));
-    return (this.worker = worker);
+    const { pieces } = await this.jobs.run(job, [
+      page.value.buffer,
+      page.timestamp.buffer,
+      page.step.buffer,
+      page.isNan.buffer,
+    ]);
+    return pieces.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
   }
 }
 

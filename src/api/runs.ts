@@ -4,15 +4,7 @@ import { z } from 'zod';
 import { MlflowError } from '../http/errors.js';
 import { searchRunIds } from '../search/run-search.js';
 import { generateRunName } from '../services/run-names.js';
-import {
-  validateBatchLimits,
-  validateDatasetInputs,
-  validateMetric,
-  validateParam,
-  validateRunId,
-  validateTag,
-  validateUniqueParamKeys,
-} from '../services/validation.js';
+import { validateDatasetInputs, validateParam, validateTag } from '../services/validation.js';
 import { parseExperimentId } from '../store/experiments.js';
 import {
   createRun,
@@ -28,8 +20,9 @@ import {
   updateRun,
 } from '../store/runs.js';
 import { emptySchema, runInfoSchema, runSchema } from './entity-schemas.js';
-import { endpoint } from './endpoint.js';
-import { double, int64, requiredString } from './fields.js';
+import { decodedEndpoint, endpoint } from './endpoint.js';
+import { logBatchDecoder } from './log-batch-request.js';
+import { int64, requiredString } from './fields.js';
 import { missingParameter } from './request-validation.js';
 import { runInfoJson, runJson } from './run-json.js';
 import { viewType } from './view-type.js';
@@ -72,10 +65,6 @@ const datasetInput = z.object({
     profile: z.string().optional(),
   }),
 });
-
-function validTags(tags: { key?: string; value?: string }[], prefix: (i: number) => string) {
-  return tags.map((t, i) => validateTag(t.key, t.value ?? '', prefix(i)));
-}
 
 export const runEndpoints = [
   endpoint({
@@ -218,52 +207,16 @@ export const runEndpoints = [
       return {};
     },
   }),
-  endpoint({
+  decodedEndpoint({
     method: 'POST',
     paths: [`${V2}/log-batch`],
     access: 'write',
     tag: TAG,
     summary: 'Log metrics, params and tags in one request',
-    request: z.object({
-      run_id: requiredString(),
-      metrics: z
-        .array(
-          z.object({
-            key: requiredString(),
-            value: double(),
-            timestamp: int64(),
-            step: int64().optional(),
-            model_id: z.string().optional(),
-            dataset_name: z.string().optional(),
-            dataset_digest: z.string().optional(),
-          }),
-        )
-        .optional(),
-      params: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
-      tags: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
-    }),
+    decoder: logBatchDecoder,
     response: emptySchema,
-    handler: async (input, { project }) => {
-      const metrics = (input.metrics ?? []).map((m, i) => {
-        validateMetric(m, `metrics[${i}]`);
-        return {
-          key: m.key,
-          value: m.value,
-          timestamp: m.timestamp,
-          step: m.step ?? 0,
-          model_id: m.model_id || undefined,
-          dataset_name: m.dataset_name || undefined,
-          dataset_digest: m.dataset_digest || undefined,
-        };
-      });
-      const params = (input.params ?? []).map((p, i) =>
-        validateParam(p.key, p.value ?? '', `params[${i}]`),
-      );
-      const tags = validTags(input.tags ?? [], (i) => `tags[${i}]`);
-      validateBatchLimits(metrics.length, params.length, tags.length);
-      validateUniqueParamKeys(params.map((p) => p.key));
-      validateRunId(input.run_id);
-      await logBatch(project.db, input.run_id, { metrics, params, tags });
+    handler: async ({ runId, ...batch }, { project }) => {
+      await logBatch(project.db, runId, batch);
       return {};
     },
   }),

@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import { decodeBody } from '../api/body-decoding.js';
 import type { AnyEndpoint, Endpoint, HandlerContext, StreamEndpoint } from '../api/endpoint.js';
 import { withStatusMark } from '../api/endpoint.js';
 import { parseRequest, queryToJson } from '../api/request-validation.js';
@@ -29,6 +30,15 @@ function readInput(endpoint: AnyEndpoint, route: string, req: Request): unknown 
   }
   requireJsonContentType(req);
   return { ...(parseJsonBody(req.body) as Record<string, unknown>), ...pathParams(route, req) };
+}
+
+/** The handler's input: the request's fields parsed and checked against the endpoint's schema. */
+async function readRequest(endpoint: AnyEndpoint, route: string, req: Request): Promise<unknown> {
+  if (endpoint.kind !== 'stream' && endpoint.decoder) {
+    requireJsonContentType(req);
+    return decodeBody(endpoint.decoder, req.body, pathParams(route, req));
+  }
+  return parseRequest(endpoint.request, readInput(endpoint, route, req));
 }
 
 function pathParams(route: string, req: Request): Record<string, string> {
@@ -158,7 +168,7 @@ async function runScoped(
   use: (input: unknown, ctx: HandlerContext) => Promise<void>,
 ): Promise<void> {
   const projectName = projectOf(req);
-  const input = parseRequest(endpoint.request, readInput(endpoint, route, req));
+  const input = await readRequest(endpoint, route, req);
   const { projects, config } = scope;
   const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
   try {

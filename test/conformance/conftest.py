@@ -31,7 +31,7 @@ _CLIENT_ENV_VARS = [
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "trackd_only: needs trackd's /projects/<name> URL space")
+    config.addinivalue_line("markers", "trackd_only: trackd's own URL space or behaviour (skipped against MLflow)")
 
 
 def pytest_collection_modifyitems(config, items):

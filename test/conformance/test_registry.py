@@ -3,15 +3,13 @@ register_model and loaded back by every URI form, registered models and versions
 updated and deleted, searches with filters and paging, aliases, stages and latest versions, error
 codes with their HTTP statuses, and each project's registry invisible to the others."""
 
-import os
-
 import mlflow
 import numpy as np
 import pytest
-import requests
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 from names import project_name, unique_name
+from rest import call
 from sklearn.datasets import load_iris
 from sklearn.linear_model import LogisticRegression
 
@@ -26,17 +24,6 @@ def error_of(fn, *args, **kwargs) -> MlflowException:
     with pytest.raises(MlflowException) as err:
         fn(*args, **kwargs)
     return err.value
-
-
-def call(tracking_uri: str, method: str, path: str, body: dict | None = None) -> requests.Response:
-    """A raw REST call, to see the HTTP status the client hides (workspace header as the client)."""
-    headers = {}
-    if os.environ.get("MLFLOW_WORKSPACE"):
-        headers["X-MLFLOW-WORKSPACE"] = os.environ["MLFLOW_WORKSPACE"]
-    url = f"{tracking_uri}/api/2.0/mlflow/{path}"
-    if method == "GET":
-        return requests.get(url, params=body, headers=headers, timeout=30)
-    return requests.request(method, url, json=body, headers=headers, timeout=30)
 
 
 def new_run_id(client: MlflowClient) -> str:

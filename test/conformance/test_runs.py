@@ -1,12 +1,17 @@
 """Runs through the official client: lifecycle, nesting, params, metrics, tags, batches and
 datasets."""
 
+import math
+import sys
 import time
 
 import mlflow
 import pandas as pd
 import pytest
+import requests
 from mlflow.entities import Metric, Param, RunStatus, RunTag, ViewType
+from mlflow.exceptions import MlflowException
+from rest import workspace_headers
 
 
 def test_start_run_records_name_user_and_start_time(tracking_uri, client):
@@ -207,6 +212,64 @@ def test_log_batch_with_many_metrics_is_split_by_the_client(client):
     history = client.get_metric_history(run_id, "m")
     assert len(history) == 2500
     assert client.get_run(run_id).data.metrics["m"] == 2499.0
+
+
+def point_of(metric: Metric) -> tuple:
+    """A history point as a comparable tuple: NaN equals NaN, and the largest double stands for
+    infinity (MLflow's SQL store clamps +/-inf to it; trackd keeps them, see the allowlist)."""
+    value = metric.value
+    if math.isnan(value):
+        value = "nan"
+    elif abs(value) == sys.float_info.max:
+        value = math.copysign(math.inf, value)
+    return (metric.timestamp, metric.step, value)
+
+
+def test_full_log_batch_keeps_every_value_and_model_link_exactly(client):
+    # 1000 metrics in one request: trackd decodes a body this size on a worker thread.
+    exp_id = client.create_experiment("full-batch")
+    run_id = client.create_run(exp_id).info.run_id
+    model = client.create_logged_model(exp_id, name="linked")
+    specials = [math.nan, math.inf, -math.inf, 1e-300, 2.0**60, 0.1 + 0.2, -7.5]
+    # Timestamps up to 2**53 - 1 travel as int64 strings; steps go negative.
+    sent = [Metric("spread", specials[i % 7], 2**53 - 1 - i, -i) for i in range(999)]
+    link = dict(model_id=model.model_id, dataset_name="eval", dataset_digest="d1")
+    sent.append(Metric("linked", 0.5, 1_700_000_000_000, 7, **link))
+    client.log_batch(run_id, metrics=sent)
+
+    history = client.get_metric_history(run_id, "spread")
+    assert sorted(map(point_of, history)) == sorted(map(point_of, sent[:999]))
+    latest = client.get_run(run_id).data.metrics
+    # The newest by step is step 0: the first metric sent, NaN.
+    assert math.isnan(latest["spread"]) and latest["linked"] == 0.5
+    [on_model] = client.get_logged_model(model.model_id).metrics
+    assert (on_model.key, on_model.value, on_model.step, on_model.run_id) == ("linked", 0.5, 7, run_id)
+    assert (on_model.dataset_name, on_model.dataset_digest) == ("eval", "d1")
+
+
+def test_full_log_batch_with_one_bad_metric_is_refused_whole(tracking_uri, client):
+    exp_id = client.create_experiment("bad-full-batch")
+    run_id = client.create_run(exp_id).info.run_id
+    metrics = [Metric(f"m{i % 50}", float(i), 1_700_000_000_000, i) for i in range(999)]
+    metrics.append(Metric("bad!key", 1.0, 1_700_000_000_000, 0))
+    with pytest.raises(MlflowException) as err:
+        client.log_batch(run_id, metrics=metrics)
+    assert err.value.error_code == "INVALID_PARAMETER_VALUE"
+    assert "metrics[999].name" in err.value.message
+    assert client.get_run(run_id).data.metrics == {}
+
+
+@pytest.mark.trackd_only  # MLflow's server answers a malformed body with a 500
+def test_large_malformed_log_batch_is_a_400(tracking_uri):
+    garbage = "{" + "x" * 40_000
+    resp = requests.post(
+        f"{tracking_uri}/api/2.0/mlflow/runs/log-batch",
+        data=garbage,
+        headers={"Content-Type": "application/json", **workspace_headers()},
+        timeout=30,
+    )
+    assert resp.status_code == 400
+    assert resp.json()["error_code"] == "INVALID_PARAMETER_VALUE"
 
 
 def test_log_input_dataset_and_search_by_dataset(tracking_uri, client):
