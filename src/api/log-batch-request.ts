@@ -16,21 +16,20 @@ import type { KeyValue } from '../store/runs.js';
 import type { BodyDecoder } from './body-decoder.js';
 import { double, int64, requiredString } from './fields.js';
 
+/** A metric as log-metric and log-batch take it. */
+export const metricFields = {
+  key: requiredString(),
+  value: double(),
+  timestamp: int64(),
+  step: int64().optional(),
+  model_id: z.string().optional(),
+  dataset_name: z.string().optional(),
+  dataset_digest: z.string().optional(),
+};
+
 export const logBatchRequest = z.object({
   run_id: requiredString(),
-  metrics: z
-    .array(
-      z.object({
-        key: requiredString(),
-        value: double(),
-        timestamp: int64(),
-        step: int64().optional(),
-        model_id: z.string().optional(),
-        dataset_name: z.string().optional(),
-        dataset_digest: z.string().optional(),
-      }),
-    )
-    .optional(),
+  metrics: z.array(z.object(metricFields)).optional(),
   params: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
   tags: z.array(z.object({ key: requiredString(), value: z.string().optional() })).optional(),
 });
@@ -49,18 +48,23 @@ function validTags(tags: { key?: string; value?: string }[], prefix: (i: number)
   return tags.map((t, i) => validateTag(t.key, t.value ?? '', prefix(i)));
 }
 
+/** A metric as sent to one as stored: step 0 when absent, empty links as none (proto3). */
+export function loggedMetric(m: z.infer<z.ZodObject<typeof metricFields>>): LoggedMetric {
+  return {
+    key: m.key,
+    value: m.value,
+    timestamp: m.timestamp,
+    step: m.step ?? 0,
+    model_id: m.model_id || undefined,
+    dataset_name: m.dataset_name || undefined,
+    dataset_digest: m.dataset_digest || undefined,
+  };
+}
+
 function checkLogBatch(input: z.infer<typeof logBatchRequest>): LogBatch {
-  const metrics = (input.metrics ?? []).map((m, i): LoggedMetric => {
+  const metrics = (input.metrics ?? []).map((m, i) => {
     validateMetric(m, `metrics[${i}]`);
-    return {
-      key: m.key,
-      value: m.value,
-      timestamp: m.timestamp,
-      step: m.step ?? 0,
-      model_id: m.model_id || undefined,
-      dataset_name: m.dataset_name || undefined,
-      dataset_digest: m.dataset_digest || undefined,
-    };
+    return loggedMetric(m);
   });
   const params = (input.params ?? []).map((p, i) =>
     validateParam(p.key, p.value ?? '', `params[${i}]`),

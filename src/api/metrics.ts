@@ -8,8 +8,9 @@ import { getMetricHistory, sampleMetricHistory } from '../store/metrics.js';
 import { logBatch } from '../store/runs.js';
 import { emptySchema, metricSchema } from './entity-schemas.js';
 import { endpoint } from './endpoint.js';
+import { loggedMetric, metricFields } from './log-batch-request.js';
 import { metricHistoryDocument } from './metric-history-stream.js';
-import { double, int64, requiredString } from './fields.js';
+import { int64, requiredString } from './fields.js';
 import { metricJson } from './run-json.js';
 import { streamedJson } from './streamed-json.js';
 import { runIdOf } from './runs.js';
@@ -28,26 +29,12 @@ export const metricEndpoints = [
     request: z.object({
       run_id: z.string().optional(),
       run_uuid: z.string().optional(),
-      key: requiredString(),
-      value: double(),
-      timestamp: int64(),
-      step: int64().optional(),
-      model_id: z.string().optional(),
-      dataset_name: z.string().optional(),
-      dataset_digest: z.string().optional(),
+      ...metricFields,
     }),
     response: emptySchema,
     handler: async (input, { project }) => {
       const runId = runIdOf(input);
-      const metric = {
-        key: input.key,
-        value: input.value,
-        timestamp: input.timestamp,
-        step: input.step ?? 0,
-        model_id: input.model_id || undefined,
-        dataset_name: input.dataset_name || undefined,
-        dataset_digest: input.dataset_digest || undefined,
-      };
+      const metric = loggedMetric(input);
       validateMetric(metric);
       await logBatch(project.db, runId, { metrics: [metric], params: [], tags: [] });
       return {};

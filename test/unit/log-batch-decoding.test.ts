@@ -7,6 +7,16 @@ import { logBatchDecoder, type LogBatch } from '../../src/api/log-batch-request.
 import { MlflowError } from '../../src/http/errors.js';
 
 const RUN = '0123456789abcdef0123456789abcdef';
+// A metric with a model and dataset link: sent as is, and received as is.
+const LINKED = {
+  key: 'linked',
+  value: 0.5,
+  timestamp: 7,
+  step: 3,
+  model_id: 'm-1',
+  dataset_name: 'eval',
+  dataset_digest: 'd1',
+};
 
 /** What the worker does to a batch on its way to the main thread. */
 function acrossThreads(batch: LogBatch): LogBatch {
@@ -27,15 +37,7 @@ describe('log-batch decoding', () => {
           step: -i,
         })),
         { key: 'no_step', value: 1, timestamp: 5 },
-        {
-          key: 'linked',
-          value: 0.5,
-          timestamp: 7,
-          step: 3,
-          model_id: 'm-1',
-          dataset_name: 'eval',
-          dataset_digest: 'd1',
-        },
+        LINKED,
       ],
       params: [{ key: 'lr', value: '0.1' }],
       tags: [{ key: 'phase', value: 'one' }, { key: 'empty' }],
@@ -57,17 +59,7 @@ describe('log-batch decoding', () => {
     ]);
     expect(Object.is(received.metrics[3].value, -0)).toBe(true);
     const links = received.metrics.filter((m) => m.model_id || m.dataset_name);
-    expect(links).toEqual([
-      {
-        key: 'linked',
-        value: 0.5,
-        timestamp: 7,
-        step: 3,
-        model_id: 'm-1',
-        dataset_name: 'eval',
-        dataset_digest: 'd1',
-      },
-    ]);
+    expect(links).toEqual([LINKED]);
   });
 
   it("refuses in MLflow's order: the schema first, then each metric by its index", () => {
