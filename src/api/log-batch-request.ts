@@ -77,8 +77,8 @@ function checkLogBatch(input: z.infer<typeof logBatchRequest>): LogBatch {
 }
 
 /**
- * A batch as it crosses threads: the metrics column by column (numbers in transferred typed
- * arrays, keys in one array, links only where a metric has one). Posting 1000 metric objects
+ * A batch as it crosses threads: the metrics column by column (the numbers in one transferred
+ * typed array, the keys in one array, links only where a metric has one). Posting 1000 metric objects
  * costs the receiving thread more than parsing their JSON; these columns cost it a tenth of that.
  */
 interface PackedLogBatch {
