@@ -135,8 +135,9 @@ export function seedRuns(
         const started = BASE_TIME + i * 1000;
         const name = `run-${i}`;
         const historyRun = byKey ? nextKey++ : id;
-        const runRow = [id, opts.experimentId, name, started, started + 500];
-        run.run(...runRow, `${opts.artifactRoot}/${id}/artifacts`, ...(byKey ? [historyRun] : []));
+        const artifactUri = `${opts.artifactRoot}/${id}/artifacts`;
+        const keyColumn = byKey ? [historyRun] : [];
+        run.run(id, opts.experimentId, name, started, started + 500, artifactUri, ...keyColumn);
         param.run(id, 'p0', `v${i % 10}`);
         for (let p = 1; p < PARAMS_PER_RUN; p++)
           param.run(id, `p${p}`, `value-${(i * 7 + p) % 1000}`);

@@ -34,19 +34,18 @@ async function oneTrial(dataDir: string, batches: number, runs: number): Promise
   // checkpoints run. Those are the server's work, not SQLite's: the limit checkpoints inline.
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   try {
-    const runIds = Array.from({ length: runs }, (_, i) => `limit${String(i).padStart(27, '0')}`);
-    const insertRun = db.prepare(
-      `insert into runs (run_uuid, experiment_id, name, source_type, source_name, entry_point_name,
-         user_id, status, start_time, end_time, deleted_time, source_version, lifecycle_stage,
-         artifact_uri)
-       values (?, 0, ?, 'UNKNOWN', '', '', 'bench', 'RUNNING', 0, null, null, '', 'active', '')`,
-    );
-    for (const id of runIds) insertRun.run(id, id);
     // History rows name their run by its integer key (migration 0006), as the server's do.
-    db.exec('update runs set run_key = rowid');
-    const runKeys = runIds.map(
-      (id) => db.prepare('select run_key from runs where run_uuid = ?').pluck().get(id) as number,
+    const runKeys = Array.from({ length: runs }, (_, i) => i + 1);
+    const insertRun = db.prepare(
+      `insert into runs (run_uuid, run_key, experiment_id, name, source_type, source_name,
+         entry_point_name, user_id, status, start_time, end_time, deleted_time, source_version,
+         lifecycle_stage, artifact_uri)
+       values (?, ?, 0, ?, 'UNKNOWN', '', '', 'bench', 'RUNNING', 0, null, null, '', 'active', '')`,
     );
+    for (const key of runKeys) {
+      const id = `limit${String(key).padStart(27, '0')}`;
+      insertRun.run(id, key, id);
+    }
     const insert = db.prepare(
       'insert into metrics (run_key, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, ?, 0)',
     );

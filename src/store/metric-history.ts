@@ -6,7 +6,7 @@
 import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { RUN_KEY_OF_ID } from './metrics.js';
+import { RUN_KEY_OF_ID, runKeyOf } from './metrics.js';
 import { sqliteStatementsOf } from './sqlite-statements.js';
 
 export interface MetricHistoryColumns {
@@ -169,9 +169,7 @@ async function readThroughKysely(
   const rows = await db
     .selectFrom('metrics')
     .select(['value', 'timestamp', 'step', 'is_nan'])
-    .where('run_key', '=', (eb) =>
-      eb.selectFrom('runs').select('run_key').where('run_uuid', '=', runId),
-    )
+    .where('run_key', '=', runKeyOf(runId))
     .where('key', '=', key)
     .orderBy('timestamp')
     .orderBy('step')

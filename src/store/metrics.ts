@@ -108,6 +108,11 @@ export function metricRunOf(row: { run_uuid: string; run_key: number | null }): 
 }
 
 /** The history rows' key of a run, looked up in SQL where only the run id is at hand. */
+export function runKeyOf(runId: string) {
+  return sql<number>`(select run_key from runs where run_uuid = ${runId})`;
+}
+
+/** The same lookup for a prepared statement, the run id bound to its `?`. */
 export const RUN_KEY_OF_ID = '(select run_key from runs where run_uuid = ?)';
 
 /**
@@ -159,9 +164,7 @@ export async function getMetricHistory(
   let query = db
     .selectFrom('metrics')
     .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
-    .where('run_key', '=', (eb) =>
-      eb.selectFrom('runs').select('run_key').where('run_uuid', '=', runId),
-    )
+    .where('run_key', '=', runKeyOf(runId))
     .where('key', '=', key)
     .orderBy('timestamp')
     .orderBy('step')
@@ -200,14 +203,14 @@ export async function sampleMetricHistory(
         from (
           select key, value, timestamp, step, is_nan,
                  ntile(${buckets}) over (order by step, timestamp, value, is_nan) as bucket
-          from metrics where run_key = (select run_key from runs where run_uuid = ${runId}) and key = ${key} ${range}
+          from metrics where run_key = ${runKeyOf(runId)} and key = ${key} ${range}
         ) bucketed
       ) ranked
       where rn = 1
       order by step, timestamp, value, is_nan`.execute(db);
     const { rows: lastRows } = await sql<StoredPoint>`
       select key, value, timestamp, step, is_nan from metrics
-      where run_key = (select run_key from runs where run_uuid = ${runId}) and key = ${key} ${range}
+      where run_key = ${runKeyOf(runId)} and key = ${key} ${range}
       order by step desc, timestamp desc, value desc, is_nan desc limit 1`.execute(db);
     const last = lastRows[0];
     const sameAs = (a: StoredPoint, b: StoredPoint) =>
