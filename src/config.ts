@@ -2,12 +2,51 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** A comma-separated list (flag or env), trimmed, empty items dropped. */
+const commaList = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.string()).optional(),
+);
+
+const seconds = z.coerce.number().positive();
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(5000),
   dataDir: z.string().min(1).default('./projects'),
   /** How many project databases stay open at once; older ones are closed (LRU). */
   maxOpenProjects: z.coerce.number().int().min(1).default(64),
+  /** Where clients reach the server (e.g. behind a proxy); links are built from it. */
+  publicUrl: z
+    .url({ protocol: /^https?$/ })
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
+  /** Host header values accepted (MLflow's patterns: `*` wildcards); undefined: the defaults. */
+  allowedHosts: commaList,
+  /** Origins (besides loopback ones) allowed to make cross-origin state-changing requests. */
+  corsAllowedOrigins: commaList,
+  logLevel: z.enum(LOG_LEVELS).default('info'),
+  /** Undefined: pretty on a terminal, JSON lines otherwise. */
+  logFormat: z.enum(['json', 'pretty']).optional(),
+  /** How long in-flight requests may run on after SIGTERM before they are cut. */
+  shutdownGraceSeconds: seconds.default(25),
+  /** A request body that brings fewer than bodyMinRate bytes/s over this window is cut (408). */
+  bodyTimeoutSeconds: seconds.default(30),
+  bodyMinRate: z.coerce.number().int().min(0).default(1024),
+  /** Server-wide cap on the bytes of JSON request bodies being received or handled at once. */
+  maxJsonInFlightMiB: z.coerce.number().positive().default(256),
+  /** Multipart uploads neither completed nor aborted within this time are removed. */
+  multipartMaxAgeHours: z.coerce.number().positive().default(24),
+  /** How often abandoned upload files are swept while the server runs. */
+  sweepIntervalSeconds: seconds.default(600),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -16,6 +55,16 @@ export interface ConfigFlags {
   host?: string;
   port?: string | number;
   dataDir?: string;
+  publicUrl?: string;
+  allowedHosts?: string;
+  corsAllowedOrigins?: string;
+  logLevel?: string;
+  logFormat?: string;
+  shutdownGrace?: string | number;
+  bodyTimeout?: string | number;
+  bodyMinRate?: string | number;
+  maxJsonInFlight?: string | number;
+  multipartMaxAge?: string | number;
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -24,6 +73,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     port: flags.port ?? env.TRACKD_PORT,
     dataDir: flags.dataDir ?? env.TRACKD_DATA_DIR,
     maxOpenProjects: env.TRACKD_MAX_OPEN_PROJECTS,
+    publicUrl: flags.publicUrl ?? env.TRACKD_PUBLIC_URL,
+    // MLflow's own variables are honoured too, so a server started with them stays as safe.
+    allowedHosts: flags.allowedHosts ?? env.TRACKD_ALLOWED_HOSTS ?? env.MLFLOW_SERVER_ALLOWED_HOSTS,
+    corsAllowedOrigins:
+      flags.corsAllowedOrigins ??
+      env.TRACKD_CORS_ALLOWED_ORIGINS ??
+      env.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS,
+    logLevel: flags.logLevel ?? env.TRACKD_LOG_LEVEL,
+    logFormat: flags.logFormat ?? env.TRACKD_LOG_FORMAT,
+    shutdownGraceSeconds: flags.shutdownGrace ?? env.TRACKD_SHUTDOWN_GRACE,
+    bodyTimeoutSeconds: flags.bodyTimeout ?? env.TRACKD_BODY_TIMEOUT,
+    bodyMinRate: flags.bodyMinRate ?? env.TRACKD_BODY_MIN_RATE,
+    maxJsonInFlightMiB: flags.maxJsonInFlight ?? env.TRACKD_MAX_JSON_IN_FLIGHT,
+    multipartMaxAgeHours: flags.multipartMaxAge ?? env.TRACKD_MULTIPART_MAX_AGE,
+    sweepIntervalSeconds: env.TRACKD_SWEEP_INTERVAL,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -6,8 +6,9 @@
 // server's CPU (4.4 instead of 5.8 ms of CPU per request, BENCHMARKS.md). It cannot be set from
 // inside the program: V8 sizes its heap when the process starts.
 import { Command } from 'commander';
-import { createApp } from './app.js';
-import { loadConfig, type ConfigFlags } from './config.js';
+import { LOG_LEVELS, loadConfig, type ConfigFlags } from './config.js';
+import { createLogger } from './logging.js';
+import { serve } from './serve.js';
 import { ProjectRegistry } from './store/projects.js';
 import { VERSION } from './version.js';
 
@@ -22,32 +23,35 @@ program
   .option('--host <host>', 'address to bind (env TRACKD_HOST)')
   .option('--port <port>', 'port to listen on (env TRACKD_PORT)')
   .option('--data-dir <dir>', 'data root holding one folder per project (env TRACKD_DATA_DIR)')
-  .action((flags: ConfigFlags) => {
+  .option(
+    '--public-url <url>',
+    'URL clients reach the server at, for links (env TRACKD_PUBLIC_URL)',
+  )
+  .option(
+    '--allowed-hosts <list>',
+    'Host header values accepted, comma-separated, * wildcards (env TRACKD_ALLOWED_HOSTS)',
+  )
+  .option(
+    '--cors-allowed-origins <list>',
+    'origins allowed to call the API from a browser (env TRACKD_CORS_ALLOWED_ORIGINS)',
+  )
+  .option('--log-level <level>', `${LOG_LEVELS.join('|')} (env TRACKD_LOG_LEVEL)`)
+  .option('--log-format <format>', 'json|pretty (env TRACKD_LOG_FORMAT)')
+  .option('--shutdown-grace <seconds>', 'time running requests get after SIGTERM')
+  .option('--body-timeout <seconds>', 'window in which a request body must move')
+  .option('--body-min-rate <bytes>', 'bytes per second a request body must average per window')
+  .option('--max-json-in-flight <MiB>', 'JSON request bodies held at once, server-wide')
+  .option('--multipart-max-age <hours>', 'age at which unfinished multipart uploads are removed')
+  .action(async (flags: ConfigFlags) => {
     const config = loadConfig(flags);
-    const { app, close } = createApp(config);
-    const server = app.listen(config.port, config.host, (err?: Error) => {
-      // Express 5 reports listen failures (e.g. EADDRINUSE) to this callback.
-      if (err) {
-        console.error(`trackd: cannot listen on ${config.host}:${config.port}: ${err.message}`);
-        process.exit(1);
-      }
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      console.log(
-        `trackd ${VERSION} listening on http://${config.host}:${port} (data: ${config.dataDir})`,
-      );
-    });
-    // Node ends any request not fully received within 5 minutes; an artifact upload of several
-    // gigabytes may stream for longer. A transfer that stalls is still cut, after 5 idle minutes
-    // (its temporary file is removed then).
-    server.requestTimeout = 0;
-    server.timeout = 5 * 60 * 1000;
-    const shutdown = () => {
-      server.close(() => void close().then(() => process.exit(0)));
-      setTimeout(() => process.exit(0), 5000).unref();
-    };
-    process.on('SIGINT', shutdown);
-    process.on('SIGTERM', shutdown);
+    const logger = createLogger(config);
+    try {
+      await serve(config, logger);
+    } catch (err) {
+      logger.fatal({ err }, `cannot serve on ${config.host}:${config.port}`);
+      logger.flush();
+      process.exit(1);
+    }
   });
 
 program

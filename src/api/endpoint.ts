@@ -41,6 +41,7 @@ export interface Endpoint<S extends z.ZodType = z.ZodType> {
   paths: string[];
   prefixes?: readonly PathPrefix[];
   access: Access;
+  scope?: EndpointScope;
   tag: string;
   summary: string;
   request: S;
@@ -79,6 +80,7 @@ export interface StreamEndpoint<S extends z.ZodType = z.ZodType> {
   paths: string[];
   prefixes?: readonly PathPrefix[];
   access: Access;
+  scope?: EndpointScope;
   tag: string;
   summary: string;
   /** Query string and path parameters. */
@@ -90,6 +92,12 @@ export interface StreamEndpoint<S extends z.ZodType = z.ZodType> {
   statuses?: EndpointStatuses;
   handler: (input: z.infer<S>, ctx: HandlerContext, http: HttpExchange) => Promise<void>;
 }
+
+/**
+ * `project` (the default): the request's project is leased for the handler. `server`: the
+ * endpoint manages projects itself (the workspaces API) and its context has no project.
+ */
+export type EndpointScope = 'project' | 'server';
 
 export interface EndpointStatuses {
   /** 201 or 204 where MLflow answers so (204 has no body). */

@@ -8,6 +8,7 @@ import { Readable, Transform } from 'node:stream';
 import { MlflowError } from '../http/errors.js';
 import type { CompletedPart, MultipartPartTarget } from './artifact-store.js';
 import { fsCode } from './local-paths.js';
+import { liveUploadFiles } from './leftovers.js';
 import { receiveInto, type Staging } from './local-staging.js';
 import type { ArtifactPath } from './safe-path.js';
 
@@ -98,16 +99,20 @@ export class LocalMultipartUploads {
       },
     });
     const incoming = path.join(folder, `incoming-${randomUUID()}`);
-    await receiveInto(incoming, body, { tap });
-    const md5 = hash.digest('hex');
     const prefix = partPrefix(partNumber);
+    let md5: string;
+    liveUploadFiles.add(incoming);
     try {
+      await receiveInto(incoming, body, { tap });
+      md5 = hash.digest('hex');
       await fs.promises.rename(incoming, path.join(folder, `${prefix}${md5}`));
     } catch (err) {
       await fs.promises.rm(incoming, { force: true });
       // An abort removed the upload while this part was arriving.
       if (fsCode(err) === 'ENOENT') await this.target(uploadId);
       throw err;
+    } finally {
+      liveUploadFiles.delete(incoming);
     }
     // A part sent again replaces the earlier one, as in S3.
     for (const name of await fs.promises.readdir(folder)) {

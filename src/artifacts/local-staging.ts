@@ -3,15 +3,32 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable, Transform } from 'node:stream';
+import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MlflowError } from '../http/errors.js';
 import type { PutOptions, StagedArtifact } from './artifact-store.js';
+import { liveUploadFiles } from './leftovers.js';
 import { fsCode, type Confinement } from './local-paths.js';
 import type { ArtifactPath } from './safe-path.js';
 
 // Larger than the 64 KiB default: fewer syscalls per gigabyte, still a bounded amount in flight.
 const WRITE_CHUNK = 1024 * 1024;
+
+/**
+ * `body` seen through a stream of its own, so that a failed write (a full disk) ends only that
+ * stream: the request itself stays open for the answer, and what is left of it can be drained.
+ * A body that breaks off still fails the copy.
+ */
+function detachable(body: Readable): Readable {
+  const own = new PassThrough({ highWaterMark: WRITE_CHUNK });
+  const broken = (err?: Error) => own.destroy(err ?? new Error('request body ended early'));
+  body.once('error', broken);
+  body.once('close', () => {
+    if (!body.readableEnded) broken();
+  });
+  body.pipe(own);
+  return own;
+}
 
 /** Streams `body` into a new file at `file` (which must not exist); returns the bytes written. */
 export async function receiveInto(
@@ -22,8 +39,9 @@ export async function receiveInto(
   // `flush` fsyncs before close: an upload we answered 200 for survives a power cut.
   const out = fs.createWriteStream(file, { flags: 'wx', flush: true, highWaterMark: WRITE_CHUNK });
   try {
-    if (options.tap) await pipeline(body, options.tap, out);
-    else await pipeline(body, out);
+    const source = detachable(body);
+    if (options.tap) await pipeline(source, options.tap, out);
+    else await pipeline(source, out);
     if (options.expectedSize !== undefined && out.bytesWritten !== options.expectedSize) {
       throw MlflowError.invalidParameter(
         `The request body ended after ${out.bytesWritten} of ${options.expectedSize} bytes.`,
@@ -31,6 +49,7 @@ export async function receiveInto(
     }
     return out.bytesWritten;
   } catch (err) {
+    body.unpipe();
     out.destroy();
     await fs.promises.rm(file, { force: true });
     throw err;
@@ -46,7 +65,14 @@ export class Staging {
   async stage(body: Readable, options: PutOptions = {}): Promise<StagedArtifact> {
     await fs.promises.mkdir(this.dir, { recursive: true });
     const file = path.join(this.dir, `upload-${randomUUID()}`);
-    const size = await receiveInto(file, body, options);
+    liveUploadFiles.add(file);
+    let size: number;
+    try {
+      size = await receiveInto(file, body, options);
+    } catch (err) {
+      liveUploadFiles.delete(file);
+      throw err;
+    }
     const confinement = this.confinement;
     let settled = false;
     return {
@@ -71,11 +97,13 @@ export class Staging {
           throw err;
         }
         settled = true;
+        liveUploadFiles.delete(file);
       },
       async discard() {
         if (settled) return;
         settled = true;
         await fs.promises.rm(file, { force: true });
+        liveUploadFiles.delete(file);
       },
     };
   }

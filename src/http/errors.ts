@@ -35,13 +35,15 @@ export class MlflowError extends Error {
     message: string,
     /** [sqlstate, error_class] where MLflow raises this error with its own class. */
     readonly classification?: readonly [string, string],
+    /** The HTTP status, where it is not the code's usual one. */
+    private readonly httpStatus?: number,
   ) {
     super(message);
     this.name = 'MlflowError';
   }
 
   get status(): number {
-    return STATUS_BY_CODE[this.code];
+    return this.httpStatus ?? STATUS_BY_CODE[this.code];
   }
 
   static invalidParameter(message: string): MlflowError {
@@ -51,6 +53,27 @@ export class MlflowError extends Error {
   static notFound(message: string): MlflowError {
     return new MlflowError('RESOURCE_DOES_NOT_EXIST', message);
   }
+
+  /**
+   * The server's disk or quota is full. 507 rather than RESOURCE_EXHAUSTED's usual 429: MLflow's
+   * client retries 408, 429, 500 and 502-504 with back-off for minutes, which would only meet the
+   * same full disk again.
+   */
+  static storageFull(): MlflowError {
+    return new MlflowError(
+      'RESOURCE_EXHAUSTED',
+      "The server's storage is full (no space left on device); nothing was written. " +
+        'Retry once space has been freed.',
+      undefined,
+      507,
+    );
+  }
+}
+
+/** True for the errors a full disk or an exhausted quota gives, from the filesystem or SQLite. */
+export function isStorageFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
 // MLflow 3.x adds a classification to each error it raises (mlflow/error_classification.py,
@@ -89,11 +112,19 @@ export function errorBody(
 }
 
 /** Maps anything thrown below the edge to MLflow's envelope; never leaks a stack to the client. */
-export function errorMiddleware(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
+export function errorMiddleware(): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    // What is left of a body the handler stopped reading (a refused or failed upload) is read and
+    // dropped, so the answer reaches the client and the connection can serve the next request.
+    if (!req.complete && !req.destroyed) req.resume();
     if (res.headersSent) {
+      req.log.warn({ err }, 'error after the answer had started; connection closed');
       res.destroy();
       return;
+    }
+    if (isStorageFull(err)) {
+      req.log.error({ err }, 'storage full');
+      err = MlflowError.storageFull();
     }
     if (err instanceof MlflowError) {
       res.status(err.status).json(errorBody(err.code, err.message, err.classification));
@@ -119,7 +150,7 @@ export function errorMiddleware(log: (msg: string, err: unknown) => void): Error
       res.status(bodyError.status).json(errorBody('BAD_REQUEST', String(bodyError.message)));
       return;
     }
-    log(`unhandled error on ${req.method} ${req.originalUrl}`, err);
+    req.log.error({ err }, 'unhandled error');
     res.status(500).json(errorBody('INTERNAL_ERROR', 'Internal server error.'));
   };
 }

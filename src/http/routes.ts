@@ -11,11 +11,16 @@ import { isStreamedJson, type StreamedJson } from '../api/streamed-json.js';
 import type { Config } from '../config.js';
 import { DEFAULT_PROJECT, type ProjectRegistry } from '../store/projects.js';
 import { errorBody, MlflowError } from './errors.js';
-import { parseJsonBody, requireJsonContentType } from './json-body.js';
+import {
+  jsonBodyReader,
+  parseJsonBody,
+  requireJsonContentType,
+  type InFlightBudget,
+} from './json-body.js';
 import { projectOf } from './project-scope.js';
+import { requestFacts } from './request-log.js';
 
 export const API_PREFIXES = ['/api', '/ajax-api'] as const;
-const MAX_JSON_BODY = '64mb';
 
 function readInput(endpoint: AnyEndpoint, route: string, req: Request): unknown {
   if (endpoint.kind === 'stream' || endpoint.method === 'GET' || endpoint.method === 'DELETE') {
@@ -66,9 +71,13 @@ function malformedUrl(req: Request): MlflowError | undefined {
   return undefined;
 }
 
-/** The project's URL as this client reached the server (the root stands for `default`). */
-function projectUrl(req: Request, project: string): string {
-  const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+/**
+ * The project's URL for links in answers (the root stands for `default`): below the configured
+ * public URL, else on the Host the request named, which the Host check has already held against
+ * the allowed names, so no other name can be planted in an answer.
+ */
+function projectUrl(req: Request, project: string, config: Config): string {
+  const origin = config.publicUrl ?? `http://${req.get('host') ?? 'localhost'}`;
   return project === DEFAULT_PROJECT ? origin : `${origin}/projects/${project}`;
 }
 
@@ -91,6 +100,7 @@ export function apiRouter(
   endpoints: AnyEndpoint[],
   projects: ProjectRegistry,
   config: Config,
+  budget: InFlightBudget,
 ): Router {
   const router = express.Router({ mergeParams: true });
   router.use((req, _res, next) => next(malformedUrl(req)));
@@ -107,7 +117,7 @@ export function apiRouter(
     else next();
   });
   // Only JSON endpoints get a body parser; streaming endpoints read (or refuse) the body themselves.
-  const jsonBody = express.text({ type: () => true, limit: MAX_JSON_BODY });
+  const jsonBody = jsonBodyReader(budget);
   for (const endpoint of endpoints) {
     const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete' | 'put';
     for (const prefix of endpoint.prefixes ?? API_PREFIXES) {
@@ -167,18 +177,32 @@ async function runScoped(
   req: Request,
   use: (input: unknown, ctx: HandlerContext) => Promise<void>,
 ): Promise<void> {
+  const facts = requestFacts(req.res!);
+  facts.route = route;
   const projectName = projectOf(req);
+  facts.project = projectName;
   const input = await readRequest(endpoint, route, req);
   const { projects, config } = scope;
+  const base = {
+    projects,
+    config,
+    params: pathParams(route, req),
+    projectUrl: projectUrl(req, projectName, config),
+  };
+  if (endpoint.scope === 'server') {
+    // Endpoints that manage projects themselves hold none: deleting the project a request was
+    // addressed to would otherwise wait on that request's own lease.
+    await use(input, {
+      ...base,
+      get project(): never {
+        throw new Error(`${route}: server-scoped`);
+      },
+    });
+    return;
+  }
   const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
   try {
-    await use(input, {
-      project: context,
-      projects,
-      config,
-      params: pathParams(route, req),
-      projectUrl: projectUrl(req, projectName),
-    });
+    await use(input, { ...base, project: context });
   } finally {
     release();
   }

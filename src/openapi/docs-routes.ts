@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Request, type Router } from 'express';
 import type { AnyEndpoint } from '../api/endpoint.js';
+import type { Config } from '../config.js';
 import { validateProjectName } from '../http/project-scope.js';
 import { buildOpenApiDocument } from './document.js';
 
@@ -46,15 +47,17 @@ function docsPage(base: string): string {
 `;
 }
 
-export function openApiRouter(endpoints: AnyEndpoint[]): Router {
+export function openApiRouter(endpoints: AnyEndpoint[], config: Config): Router {
   const router = express.Router({ mergeParams: true });
   // The table is fixed once the app is built; only the server URL differs per request.
   let document: Record<string, unknown> | undefined;
   router.get('/openapi.json', (req, res) => {
     const base = projectBase(req);
     document ??= buildOpenApiDocument(endpoints, '');
-    const origin = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    res.json({ ...document, servers: [{ url: `${origin}${base}` }] });
+    // From configuration only, never from the request's Host: the configured public URL, else a
+    // path, which readers resolve against where they fetched the document.
+    const url = `${config.publicUrl ?? ''}${base}` || '/';
+    res.json({ ...document, servers: [{ url }] });
   });
   router.get('/docs', (req, res) => {
     res.type('text/html').send(docsPage(projectBase(req)));

@@ -1,10 +1,13 @@
 // Opens, caches and closes per-project databases. A project is a folder under the data root holding
 // one SQLite file (`mlflow.db`) and one artifact folder (`artifacts/`).
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../migrations/index.js';
+import { MlflowError } from '../http/errors.js';
 import type { Database } from './schema.js';
 import { attachSqliteStatements, SqliteStatements } from './sqlite-statements.js';
 import { BACKSTOP_PAGES, BackgroundCheckpoints } from './wal-checkpoints.js';
@@ -12,6 +15,10 @@ import { BACKSTOP_PAGES, BackgroundCheckpoints } from './wal-checkpoints.js';
 export const DEFAULT_PROJECT = 'default';
 const DB_FILE = 'mlflow.db';
 const SETTINGS_FILE = 'project.json';
+/** A deleted project's folder is first renamed to this prefix, so it vanishes in one step. */
+export const DELETED_PREFIX = '.deleted-';
+/** How long a delete waits for requests already inside the project to finish. */
+const DELETE_DRAIN_MS = 30_000;
 
 export interface ProjectSettings {
   description?: string;
@@ -61,6 +68,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 
 export class ProjectRegistry {
   private readonly open = new Map<string, Promise<OpenProject>>();
+  /** Projects being deleted: every new request for them is refused until the files are gone. */
+  private readonly deleting = new Set<string>();
   // Started with the first project opened; null where it cannot run (see wal-checkpoints.ts).
   private checkpoints?: BackgroundCheckpoints | null;
   private emptyProject?: Promise<Kysely<Database>>;
@@ -83,6 +92,7 @@ export class ProjectRegistry {
     const names = new Set<string>([DEFAULT_PROJECT]);
     if (fs.existsSync(this.dataDir)) {
       for (const entry of fs.readdirSync(this.dataDir, { withFileTypes: true })) {
+        if (entry.name.startsWith(DELETED_PREFIX) || this.deleting.has(entry.name)) continue;
         if (entry.isDirectory() && this.exists(entry.name)) names.add(entry.name);
       }
     }
@@ -98,6 +108,7 @@ export class ProjectRegistry {
     name: string,
     create: boolean,
   ): Promise<{ context: ProjectContext; release: () => void }> {
+    this.refuseIfDeleting(name);
     if (!create && !this.open.has(name) && !this.exists(name)) {
       const db = await this.empty();
       const context = {
@@ -119,6 +130,9 @@ export class ProjectRegistry {
       this.open.set(name, pending);
     }
     const project = await pending;
+    // Checked again after the wait, in the same step as the lease is taken: a delete that began
+    // meanwhile sees either this lease or this refusal, never a request slipping past it.
+    this.refuseIfDeleting(name);
     project.leases++;
     this.evictIdle();
     let released = false;
@@ -167,6 +181,10 @@ export class ProjectRegistry {
   }
 
   async writeSettings(name: string, settings: ProjectSettings): Promise<void> {
+    // Only beside an existing database: a settings file alone would bring back a deleted project's
+    // folder (and stop its removal).
+    this.refuseIfDeleting(name);
+    if (!this.exists(name)) throw MlflowError.notFound(`Workspace '${name}' not found`);
     const file = path.join(this.projectDir(name), SETTINGS_FILE);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     // Write-then-rename so a crash never leaves a half-written settings file.
@@ -174,12 +192,57 @@ export class ProjectRegistry {
     await fs.promises.rename(`${file}.tmp`, file);
   }
 
-  /** Closes the project's database and removes its folder, artifacts included. */
-  async delete(name: string): Promise<void> {
-    const pending = this.open.get(name);
-    this.open.delete(name);
-    if (pending) await this.closeProject(await pending);
-    await fs.promises.rm(this.projectDir(name), { recursive: true, force: true });
+  /**
+   * Removes the project, artifacts included. From the first moment every new request for it is
+   * refused (404); requests already inside it finish first (for at most `drainMs`, else the delete
+   * is refused with 409 and the project stays), so none is answered for a write that then goes.
+   * The folder is renamed away in one step and removed after; a crash in between leaves a
+   * `.deleted-*` folder that the next start sweeps.
+   */
+  async delete(name: string, drainMs = DELETE_DRAIN_MS): Promise<void> {
+    if (this.deleting.has(name)) {
+      throw new MlflowError('RESOURCE_CONFLICT', `Workspace '${name}' is already being deleted.`);
+    }
+    this.deleting.add(name);
+    try {
+      const pending = this.open.get(name);
+      const project = pending && (await pending.catch(() => undefined));
+      if (project) {
+        await this.drain(project, drainMs);
+        if (this.open.get(name) === pending) this.open.delete(name);
+        await this.closeProject(project);
+      }
+      const trash = path.join(this.dataDir, `${DELETED_PREFIX}${name}-${randomUUID()}`);
+      try {
+        await fs.promises.rename(this.projectDir(name), trash);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      await fs.promises.rm(trash, { recursive: true, force: true });
+    } finally {
+      this.deleting.delete(name);
+    }
+  }
+
+  private async drain(project: OpenProject, drainMs: number): Promise<void> {
+    const deadline = Date.now() + drainMs;
+    while (project.leases > 0) {
+      if (Date.now() > deadline) {
+        throw new MlflowError(
+          'RESOURCE_CONFLICT',
+          `Workspace '${project.context.name}' still has requests in progress (e.g. uploads) ` +
+            `after ${Math.round(drainMs / 1000)} s; nothing was deleted. Try again.`,
+        );
+      }
+      await sleep(10);
+    }
+  }
+
+  private refuseIfDeleting(name: string): void {
+    if (this.deleting.has(name)) {
+      throw MlflowError.notFound(`Workspace '${name}' is being deleted.`);
+    }
   }
 
   /** Applies pending migrations to every project on disk; returns what was applied per project. */
@@ -217,7 +280,7 @@ export class ProjectRegistry {
   }
 
   private async closeProject(project: OpenProject): Promise<void> {
-    this.checkpoints?.unwatch(project.file);
+    await this.checkpoints?.unwatch(project.file);
     await project.context.db.destroy();
   }
 

@@ -4,11 +4,16 @@ import {
   CHECKPOINT_INTERVAL_MS,
   CheckpointLoop,
   type CheckpointMessage,
+  type UnwatchedMessage,
 } from './wal-checkpoints.js';
 
 const loop = new CheckpointLoop();
 parentPort!.on('message', (message: CheckpointMessage) => {
-  if (!('watch' in message)) return loop.unwatch(message.unwatch);
+  if (!('watch' in message)) {
+    loop.unwatch(message.unwatch);
+    parentPort!.postMessage({ unwatched: message.id } satisfies UnwatchedMessage);
+    return;
+  }
   try {
     loop.watch(message.watch);
   } catch {

@@ -16,7 +16,11 @@ export const CHECKPOINT_INTERVAL_MS = 50;
 /** The automatic checkpoint of a project's connection while the worker runs (pages; 40 MB). */
 export const BACKSTOP_PAGES = 10_000;
 
-export type CheckpointMessage = { watch: string } | { unwatch: string };
+export type CheckpointMessage = { watch: string } | { unwatch: string; id: number };
+/** The worker's answer to an unwatch: the file's connection is closed. */
+export interface UnwatchedMessage {
+  unwatched: number;
+}
 
 /** The worker's side: its connections and one round of checkpoints. */
 export class CheckpointLoop {
@@ -54,15 +58,30 @@ const WORKER_FILE = new URL('./wal-checkpoint-worker.js', import.meta.url);
 
 /** The main thread's side: tells the worker which database files to keep checkpointed. */
 export class BackgroundCheckpoints {
-  private constructor(private readonly worker: Worker) {}
+  private readonly unwatching = new Map<number, () => void>();
+  private nextId = 1;
+  private alive = true;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: UnwatchedMessage) => {
+      this.unwatching.get(message.unwatched)?.();
+      this.unwatching.delete(message.unwatched);
+    });
+    // A worker that dies leaves the projects' own automatic checkpoints to do the work.
+    const gone = () => {
+      this.alive = false;
+      for (const done of this.unwatching.values()) done();
+      this.unwatching.clear();
+    };
+    worker.on('error', gone);
+    worker.on('exit', gone);
+  }
 
   /** Starts the worker, or gives undefined where it cannot run (no compiled worker file). */
   static start(): BackgroundCheckpoints | undefined {
     if (!fs.existsSync(fileURLToPath(WORKER_FILE))) return undefined;
     const worker = new Worker(WORKER_FILE);
     worker.unref(); // checkpoints never keep the process alive
-    // A worker that dies leaves the projects' own automatic checkpoints to do the work.
-    worker.on('error', () => undefined);
     return new BackgroundCheckpoints(worker);
   }
 
@@ -70,8 +89,14 @@ export class BackgroundCheckpoints {
     this.post({ watch: file });
   }
 
-  unwatch(file: string): void {
-    this.post({ unwatch: file });
+  /** Settles once the worker has closed its connection to `file` (before the file is removed). */
+  unwatch(file: string): Promise<void> {
+    if (!this.alive) return Promise.resolve();
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.unwatching.set(id, resolve);
+      this.post({ unwatch: file, id });
+    });
   }
 
   async close(): Promise<void> {
@@ -79,6 +104,6 @@ export class BackgroundCheckpoints {
   }
 
   private post(message: CheckpointMessage): void {
-    this.worker.postMessage(message);
+    if (this.alive) this.worker.postMessage(message);
   }
 }

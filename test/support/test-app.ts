@@ -14,7 +14,7 @@ export interface TestApp {
 
 export async function startTestApp(): Promise<TestApp> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trackd-test-'));
-  const { app, close } = createApp(loadConfig({ dataDir }, {}), () => {});
+  const { app, close } = createApp(loadConfig({ dataDir }, {}));
   return {
     api: supertest(app),
     dataDir,

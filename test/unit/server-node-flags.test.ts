@@ -12,6 +12,7 @@ describe('server node flags', () => {
     const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as {
       scripts: Record<string, string>;
     };
-    expect(pkg.scripts.start).toBe(`node ${flags.join(' ')} dist/src/main.js serve`);
+    // `exec`: the shell npm runs the script in becomes node, so npm's signals reach the server.
+    expect(pkg.scripts.start).toBe(`exec node ${flags.join(' ')} dist/src/main.js serve`);
   });
 });

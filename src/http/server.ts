@@ -1,0 +1,115 @@
+// The listening HTTP server around the Express app: parser limits, timeouts, answers to requests
+// the parser refuses, and graceful shutdown. On shutdown it stops accepting, closes idle
+// keep-alive connections and asks busy ones to close after their answer, lets requests already
+// running finish within the grace period, then cuts what is left (an upload cut so removes its
+// temporary file), closes the databases and returns.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express, RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import type { Logger } from '../logging.js';
+import { answerClientError } from './client-errors.js';
+
+/** Headers (the request line included) larger than this are refused by Node's parser (431/414). */
+export const MAX_HEADER_BYTES = 64 * 1024;
+/** How long cut requests get to clean up (remove temporary files) after the grace period. */
+const CLEANUP_MS = 2000;
+
+/** Counts running requests and, once shutdown begins, closes each connection after its answer. */
+export class InFlightRequests {
+  private running = 0;
+  private idle?: () => void;
+  draining = false;
+
+  middleware(): RequestHandler {
+    return (_req, res, next) => {
+      this.running++;
+      if (this.draining) res.setHeader('Connection', 'close');
+      res.once('close', () => {
+        this.running--;
+        if (this.running === 0) this.idle?.();
+      });
+      next();
+    };
+  }
+
+  get count(): number {
+    return this.running;
+  }
+
+  /** Settles when no request is running, or after `ms`. */
+  settled(ms: number): Promise<void> {
+    if (this.running === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.idle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+export interface RunningServer {
+  server: http.Server;
+  port: number;
+  /** Stops as described above; the promise settles when every request has ended. */
+  shutdown(options?: { now?: boolean }): Promise<void>;
+}
+
+export async function listen(
+  app: Express,
+  config: Config,
+  logger: Logger,
+  inFlight: InFlightRequests,
+  onCut: () => Promise<void>,
+): Promise<RunningServer> {
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+  // Node's requestTimeout bounds a whole request, uploads included; bodies are watched for
+  // progress instead (body-timeout.ts). Headers must arrive within a minute, and a connection
+  // idle for 5 minutes is closed.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.timeout = 5 * 60 * 1000;
+  server.on('clientError', answerClientError(logger));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | undefined;
+  let cutNow: (() => void) | undefined;
+  const shutdown = ({ now = false } = {}): Promise<void> => {
+    if (stopping) {
+      if (now) cutNow?.();
+      return stopping;
+    }
+    stopping = (async () => {
+      inFlight.draining = true;
+      server.close();
+      server.closeIdleConnections();
+      const graceMs = now ? 0 : config.shutdownGraceSeconds * 1000;
+      logger.info(
+        { running: inFlight.count, graceSeconds: graceMs / 1000 },
+        'shutting down: no new connections; running requests may finish',
+      );
+      await Promise.race([
+        inFlight.settled(graceMs),
+        new Promise<void>((resolve) => (cutNow = resolve)),
+      ]);
+      if (inFlight.count > 0) {
+        logger.warn({ running: inFlight.count }, 'grace period over: cutting running requests');
+        server.closeAllConnections();
+        await inFlight.settled(CLEANUP_MS);
+        await onCut();
+      }
+      server.closeAllConnections();
+    })();
+    return stopping;
+  };
+  return { server, port, shutdown };
+}

@@ -1,0 +1,66 @@
+// The `serve` command: sweeps what earlier runs left behind, serves until a signal, then stops
+// gracefully (http/server.ts) and exits.
+import { createApp } from './app.js';
+import { removeLiveUploadFilesSync, sweepLeftovers } from './artifacts/leftovers.js';
+import type { Config } from './config.js';
+import { listen } from './http/server.js';
+import type { Logger } from './logging.js';
+import { DELETED_PREFIX } from './store/projects.js';
+import { VERSION } from './version.js';
+
+const MIB = 1024 * 1024;
+
+export async function serve(config: Config, logger: Logger): Promise<void> {
+  const multipartMaxAgeMs = config.multipartMaxAgeHours * 3600 * 1000;
+  // Nothing is being uploaded before the server listens: every upload file found is a leftover.
+  const swept = await sweepLeftovers(config.dataDir, {
+    multipartMaxAgeMs,
+    minAgeMs: 0,
+    deletedFolders: { prefix: DELETED_PREFIX },
+  });
+  if (swept.files > 0) {
+    logger.info(
+      { files: swept.files, mib: +(swept.bytes / MIB).toFixed(1) },
+      'removed files left by interrupted uploads and deletions',
+    );
+  }
+
+  const { app, inFlight, close } = createApp(config, logger);
+  const running = await listen(app, config, logger, inFlight, async () => {
+    const removed = removeLiveUploadFilesSync();
+    if (removed) logger.info({ files: removed }, 'removed files of uploads cut by the shutdown');
+  });
+  logger.info(
+    { version: VERSION, url: `http://${config.host}:${running.port}`, dataDir: config.dataDir },
+    `trackd ${VERSION} listening on http://${config.host}:${running.port}`,
+  );
+
+  // While serving, only files no request holds and old enough to belong to a finished transfer.
+  const sweeps = setInterval(() => {
+    sweepLeftovers(config.dataDir, {
+      multipartMaxAgeMs,
+      minAgeMs: 2 * config.bodyTimeoutSeconds * 1000,
+    }).then(
+      (result) => {
+        if (result.files) logger.info({ ...result }, 'removed abandoned upload files');
+      },
+      (err: unknown) => logger.warn({ err }, 'sweep of upload files failed'),
+    );
+  }, config.sweepIntervalSeconds * 1000).unref();
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (signal === 'SIGINT' || signal === 'SIGTERM') {
+      const again = running.server.listening === false;
+      logger.info({ signal }, again ? 'second signal: cutting running requests now' : 'stopping');
+      void running.shutdown({ now: again }).then(async () => {
+        clearInterval(sweeps);
+        await close();
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      });
+    }
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
