@@ -17,7 +17,7 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Lo
     return pino(options, pinoPretty({ sync: true, ignore: 'service,pid,hostname' }));
   }
   // Asynchronous writes: a request never waits on a slow stdout reader; flushed at shutdown.
-  return pino(options, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }
 
 /** A logger that writes nothing, for applications built inside tests. */

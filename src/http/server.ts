@@ -4,7 +4,8 @@
 // running finish within the grace period, then cuts what is left (an upload cut so removes its
 // temporary file), closes the databases and returns.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express, RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
@@ -14,6 +15,8 @@ import { answerClientError } from './client-errors.js';
 export const MAX_HEADER_BYTES = 64 * 1024;
 /** How long cut requests get to clean up (remove temporary files) after the grace period. */
 const CLEANUP_MS = 2000;
+/** How long the server must see no request before it closes the connections left open. */
+const QUIET_MS = 200;
 
 /** Counts running requests and, once shutdown begins, closes each connection after its answer. */
 export class InFlightRequests {
@@ -88,19 +91,32 @@ export async function listen(
       if (now) cutNow?.();
       return stopping;
     }
+    let cutRequested = false;
+    const cut = new Promise<void>(
+      (resolve) =>
+        (cutNow = () => {
+          cutRequested = true;
+          resolve();
+        }),
+    );
     stopping = (async () => {
       inFlight.draining = true;
-      server.close();
-      server.closeIdleConnections();
-      const graceMs = now ? 0 : config.shutdownGraceSeconds * 1000;
+      // Stops accepting without http.Server's own closing of idle keep-alive connections: a
+      // request a client already sent on one may sit unread in the socket, and closing it would
+      // reset that request. Every answer from now on closes its connection instead.
+      net.Server.prototype.close.call(server);
+      const deadline = Date.now() + (now ? 0 : config.shutdownGraceSeconds * 1000);
       logger.info(
-        { running: inFlight.count, graceSeconds: graceMs / 1000 },
+        { running: inFlight.count, graceSeconds: (deadline - Date.now()) / 1000 },
         'shutting down: no new connections; running requests may finish',
       );
-      await Promise.race([
-        inFlight.settled(graceMs),
-        new Promise<void>((resolve) => (cutNow = resolve)),
-      ]);
+      // Idle: no request running, and none arriving on an open connection for a moment.
+      while (Date.now() < deadline && !cutRequested) {
+        await Promise.race([inFlight.settled(deadline - Date.now()), cut]);
+        if (inFlight.count > 0 || cutRequested) break;
+        await Promise.race([sleep(QUIET_MS), cut]);
+        if (inFlight.count === 0) break;
+      }
       if (inFlight.count > 0) {
         logger.warn({ running: inFlight.count }, 'grace period over: cutting running requests');
         server.closeAllConnections();

@@ -3,7 +3,16 @@
 // `identifier [NOT] IN (list)` or `identifier IS [NOT] NULL`.
 import { MlflowError } from '../http/errors.js';
 import { groupStatement, splitStatements, type Node } from './sql-groups.js';
+import { parseStringList } from './filter-values.js';
 import { pyStr } from './python-repr.js';
+
+/**
+ * Bounds on one filter. MLflow sets none and lets the database fail (SQLite refuses past some
+ * 500 terms, or 32,766 bound values); these sit well below, and far above any filter written by
+ * hand or by a script that lists run ids.
+ */
+export const MAX_FILTER_COMPARISONS = 200;
+export const MAX_FILTER_LIST_VALUES = 10_000;
 
 export interface RawComparison {
   /** Source text of the left-hand identifier, e.g. `metrics.\`my key\``. */
@@ -69,6 +78,37 @@ function joinKeywordComparisons(nodes: Node[]): Node[] {
   return out;
 }
 
+function checkFilterSize(nodes: Node[]): void {
+  const comparisons = nodes.filter((n) => n.kind === 'comparison');
+  if (comparisons.length > MAX_FILTER_COMPARISONS) {
+    throw MlflowError.invalidParameter(
+      `Invalid filter: ${comparisons.length} comparisons; a filter may hold at most ` +
+        `${MAX_FILTER_COMPARISONS}.`,
+    );
+  }
+  const lists = comparisons
+    .map((n) => n.parts?.[2])
+    .filter((v): v is Node => v?.kind === 'parenthesis');
+  // Commas bound the values from above (a comma may sit inside a string); count exactly only when
+  // that bound is past the limit. A list that does not parse is left for the grammar to report.
+  const bound = lists.reduce((sum, v) => sum + v.text.split(',').length, 0);
+  if (bound <= MAX_FILTER_LIST_VALUES) return;
+  let values = 0;
+  for (const list of lists) {
+    try {
+      values += parseStringList(list.text).length;
+    } catch {
+      return;
+    }
+  }
+  if (values > MAX_FILTER_LIST_VALUES) {
+    throw MlflowError.invalidParameter(
+      `Invalid filter: its IN lists hold ${values} values; a filter may hold at most ` +
+        `${MAX_FILTER_LIST_VALUES}.`,
+    );
+  }
+}
+
 export interface SyntaxStyle {
   /** Runs quote each invalid clause in the error message, experiments do not. */
   quoteInvalidClauses: boolean;
@@ -102,6 +142,7 @@ export function parseComparisons<T>(
     const clauses = invalid.map((n) => (style.quoteInvalidClauses ? `'${n.text}'` : n.text));
     throw MlflowError.invalidParameter(`Invalid clause(s) in filter string: ${clauses.join(', ')}`);
   }
+  checkFilterSize(nodes);
   return nodes
     .filter((n) => n.kind === 'comparison')
     .map((n) => {

@@ -49,6 +49,7 @@ export interface ServerProcess {
 
 export interface JsonResponse {
   status: number;
+  headers: http.IncomingHttpHeaders;
   /** The body parsed as JSON, or undefined when it is not JSON. */
   json: Record<string, unknown> | undefined;
   text: string;
@@ -206,7 +207,9 @@ export function call(
   headers: Record<string, string> = {},
   agent: http.Agent | false = false,
 ): Promise<JsonResponse> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
+  // A Buffer goes out as it is (a form, a raw upload); anything else as JSON.
+  const payload =
+    body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -233,7 +236,7 @@ export function call(
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, json, text });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, json, text });
         });
       },
     );
