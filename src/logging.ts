@@ -6,6 +6,8 @@ import type { Config } from './config.js';
 
 export type { Logger };
 
+const FLUSH_MS = 200;
+
 export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
   const format = config.logFormat ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const options = {
@@ -16,8 +18,12 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Lo
   if (format === 'pretty') {
     return pino(options, pinoPretty({ sync: true, ignore: 'service,pid,hostname' }));
   }
-  // Asynchronous writes: a request never waits on a slow stdout reader; flushed at shutdown.
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  // Asynchronous and batched: a request never waits on a slow stdout reader, and lines go out in
+  // one write per 8 KB or per 200 ms, whichever comes first (a write per line cost a tenth of a
+  // log-metric request). Flushed at shutdown.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 8 * 1024 });
+  setInterval(() => destination.flush(), FLUSH_MS).unref();
+  return pino(options, destination);
 }
 
 /** A logger that writes nothing, for applications built inside tests. */

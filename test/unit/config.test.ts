@@ -32,4 +32,30 @@ describe('loadConfig', () => {
   it('rejects a port that is not a number', () => {
     expect(() => loadConfig({ port: 'http' }, {})).toThrow(/port/);
   });
+
+  it('reads the reliability and security settings from flags, then env, MLflow names included', () => {
+    const config = loadConfig(
+      { allowedHosts: 'trackd.example.com, *.corp', shutdownGrace: '5', bodyTimeout: '2' },
+      {
+        MLFLOW_SERVER_CORS_ALLOWED_ORIGINS: 'https://ui.example',
+        TRACKD_PUBLIC_URL: 'https://trackd.example.com/',
+        TRACKD_MAX_JSON_IN_FLIGHT: '32',
+        TRACKD_LOG_LEVEL: 'warn',
+      },
+    );
+    expect(config).toMatchObject({
+      allowedHosts: ['trackd.example.com', '*.corp'],
+      corsAllowedOrigins: ['https://ui.example'],
+      publicUrl: 'https://trackd.example.com',
+      shutdownGraceSeconds: 5,
+      bodyTimeoutSeconds: 2,
+      maxJsonInFlightMiB: 32,
+      logLevel: 'warn',
+    });
+  });
+
+  it('refuses a public URL that is not http(s) and an unknown log level', () => {
+    expect(() => loadConfig({ publicUrl: 'ftp://x' }, {})).toThrow(/publicUrl/);
+    expect(() => loadConfig({ logLevel: 'loud' }, {})).toThrow(/logLevel/);
+  });
 });
