@@ -33,11 +33,18 @@ export class SqliteStatements {
   /** The database object for Kysely's SqliteDialect, preparing through this cache. */
   forKysely(): SqliteDatabase {
     return {
-      prepare: (sql: string) => this.prepare(sql),
+      prepare: (sql: string) =>
+        // SQLite ends a transaction itself on some errors (SQLITE_FULL: a full disk); Kysely's
+        // ROLLBACK after it would fail and hide the real error behind "no transaction is active".
+        /^rollback$/i.test(sql) && !this.sqlite.inTransaction
+          ? (NO_OP as unknown as SQLite.Statement)
+          : this.prepare(sql),
       close: () => this.sqlite.close(),
     };
   }
 }
+
+const NO_OP = { reader: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) };
 
 // Keyed by the Kysely instance's adapter: a transaction (`trx`) is a new Kysely object, but it
 // shares the adapter of the instance it was started from, so both find the same statements.

@@ -80,7 +80,14 @@ export function startUpload(plan: UploadPlan): StreamedUpload {
         } catch {
           json = undefined;
         }
-        resolve({ kind: 'answered', atMs: answeredAt, status: res.statusCode ?? 0, json, text });
+        resolve({
+          kind: 'answered',
+          atMs: answeredAt,
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          json,
+          text,
+        });
       });
     });
   });
@@ -94,9 +101,14 @@ export function startUpload(plan: UploadPlan): StreamedUpload {
       const more = req.write(chunk);
       if (plan.intervalMs > 0) await new Promise((r) => setTimeout(r, plan.intervalMs));
       else if (!more) {
-        await new Promise<void>((r) => {
-          req.once('drain', r);
-          req.once('close', r);
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            req.off('drain', done);
+            req.off('close', done);
+            resolve();
+          };
+          req.on('drain', done);
+          req.on('close', done);
         });
       }
     }
@@ -126,7 +138,9 @@ export function download(
         bytes += c.length;
       });
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, bytes, sha256: hash.digest('hex') }),
+      );
     });
     req.on('error', reject);
   });
