@@ -2,6 +2,8 @@
 // written as {"error_code", "message"}. Everything the server rejects goes through here.
 import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
+// `req.log` is declared there; imported for its type so every program using this file sees it.
+import type {} from './request-log.js';
 
 const STATUS_BY_CODE = {
   INTERNAL_ERROR: 500,
