@@ -14,4 +14,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Tool configs that must be CommonJS (dependency-cruiser's).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
+  },
 );

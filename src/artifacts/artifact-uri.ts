@@ -1,7 +1,7 @@
 // Reads the artifact locations stored on experiments and runs. Only `mlflow-artifacts:` locations
 // are served, and their path is held to the same rules as a request's: an experiment created with
 // a location such as `mlflow-artifacts:/x/../../..` or `file:///etc` gives no way out.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import {
   ARTIFACT_ROOT,
   parseArtifactPath,

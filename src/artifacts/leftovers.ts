@@ -4,7 +4,9 @@
 // multipart upload that is never completed leaves its parts. Nothing else would ever remove them.
 import fs from 'node:fs';
 import path from 'node:path';
-import { STAGING_FOLDER } from './project-artifacts.js';
+
+/** A project's folder of upload files, beside its `artifacts/` (same filesystem, never listed). */
+export const STAGING_FOLDER = 'uploads';
 
 /** Files being written or held (staged, not yet published) by this process. */
 export const liveUploadFiles = new Set<string>();

@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { CompletedPart, MultipartPartTarget } from './artifact-store.js';
 import { fsCode } from './local-paths.js';
 import { liveUploadFiles } from './leftovers.js';

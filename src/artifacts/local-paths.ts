@@ -2,7 +2,7 @@
 // of a path stays inside that folder: a symlink planted in it cannot lead a request out.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { ArtifactPath } from './safe-path.js';
 
 export function fsCode(err: unknown): string | undefined {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { PutOptions, StagedArtifact } from './artifact-store.js';
 import { liveUploadFiles } from './leftovers.js';
 import { fsCode, type Confinement } from './local-paths.js';

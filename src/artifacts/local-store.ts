@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type {
   ArtifactEntry,
   ArtifactReader,

@@ -3,9 +3,8 @@
 import path from 'node:path';
 import type { ProjectContext } from '../store/projects.js';
 import type { ArtifactStore } from './artifact-store.js';
+import { STAGING_FOLDER } from './leftovers.js';
 import { LocalArtifactStore } from './local-store.js';
-
-export const STAGING_FOLDER = 'uploads';
 
 export function artifactStoreOf(project: Pick<ProjectContext, 'artifactDir'>): ArtifactStore {
   const stagingDir = path.join(path.dirname(project.artifactDir), STAGING_FOLDER);

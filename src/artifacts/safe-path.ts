@@ -1,6 +1,6 @@
 // Turns artifact paths taken from requests into safe relative paths. Every artifact endpoint passes
 // its paths through here before a store sees them; MLflow's validate_path_is_safe is the floor.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 
 declare const safe: unique symbol;
 

@@ -5,7 +5,7 @@
 // counted against the client. One timer watches every body in flight.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Config } from '../config.js';
-import { errorBody } from './errors.js';
+import { errorBody } from '../errors.js';
 
 interface Watched {
   req: Request;

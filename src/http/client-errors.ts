@@ -1,14 +1,13 @@
 // Answers what Node's HTTP parser refuses before any route sees it (a URL or headers too large, a
 // body cut short by a half-closed connection, garbage) in MLflow's envelope, instead of Node's bare
-// "400 Bad Request". The answer goes out before the connection closes, and what the client is
-// still sending is read and dropped for a moment: closing a socket with unread input resets it,
-// and the client would see "connection reset" rather than the answer.
+// "400 Bad Request". The connection then closes lingering (lingering-close.ts), so the client
+// reads the answer rather than a reset.
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../logging.js';
-import { errorBody } from './errors.js';
+import { errorBody } from '../errors.js';
+import { lingerAndClose } from './lingering-close.js';
 
-const LINGER_MS = 2000;
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   408: 'Request Timeout',
@@ -50,15 +49,13 @@ export function answerClientError(logger: Logger) {
     const [status, message] = describe(err);
     logger.warn({ code: err.code, status }, `refused a malformed request: ${message}`);
     const body = JSON.stringify(errorBody('BAD_REQUEST', message));
-    socket.end(
+    socket.write(
       `HTTP/1.1 ${status} ${REASONS[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         'Connection: close\r\n\r\n' +
         body,
     );
-    socket.on('error', () => undefined);
-    socket.resume();
-    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    lingerAndClose(socket);
   };
 }

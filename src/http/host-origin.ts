@@ -7,7 +7,7 @@
 import cors from 'cors';
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../config.js';
-import { errorBody } from './errors.js';
+import { errorBody } from '../errors.js';
 
 const INVALID_HOST = 'Invalid Host header - possible DNS rebinding attack detected';
 const CROSS_ORIGIN_BLOCKED = 'Cross-origin request blocked';

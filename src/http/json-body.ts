@@ -2,7 +2,7 @@
 // a double-encoded JSON string is decoded again, and an empty body means {}. Bodies are read
 // whole, each at most 64 MB, and all of them together within a server-wide budget.
 import express, { type Request, type RequestHandler } from 'express';
-import { MlflowError } from './errors.js';
+import { MlflowError } from '../errors.js';
 
 export const MAX_JSON_BODY_BYTES = 64 * 1024 * 1024;
 /** Deeper than any MLflow request (OTLP spans nest a dozen levels); checked before parsing. */
@@ -97,8 +97,8 @@ export class InFlightBudget {
 /**
  * Reads the body as text within the budget: a body of announced length books that many bytes, a
  * chunked or compressed one the most a body may grow to. Past the budget the request is refused
- * at once with 503 and Retry-After, before any of its body is held: Node discards it as it
- * arrives, and MLflow's client retries 503 after the pause.
+ * at once with 503 and Retry-After, before any of its body is held (the connection closes after
+ * the answer, see lingering-close.ts), and MLflow's client retries 503 after the pause.
  */
 export function jsonBodyReader(budget: InFlightBudget): RequestHandler {
   const readText = express.text({ type: () => true, limit: MAX_JSON_BODY_BYTES });

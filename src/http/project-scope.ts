@@ -1,7 +1,8 @@
 // Which project a request is for: the `/projects/<name>` path prefix or MLflow's workspace header.
 // Names are validated here, before anything can turn them into a path on disk.
 import type { Request } from 'express';
-import { MlflowError } from './errors.js';
+import type { Config } from '../config.js';
+import { MlflowError } from '../errors.js';
 import { DEFAULT_PROJECT } from '../store/projects.js';
 
 export const WORKSPACE_HEADER = 'x-mlflow-workspace';
@@ -47,4 +48,14 @@ export function projectOf(req: Request): string {
     );
   }
   return fromPath ?? fromHeader ?? DEFAULT_PROJECT;
+}
+
+/**
+ * The project's URL for links in answers (the root stands for `default`): below the configured
+ * public URL, else on the Host the request named, which the Host check has already held against
+ * the allowed names, so no other name can be planted in an answer.
+ */
+export function projectUrl(req: Request, project: string, config: Config): string {
+  const origin = config.publicUrl ?? `http://${req.get('host') ?? 'localhost'}`;
+  return project === DEFAULT_PROJECT ? origin : `${origin}/projects/${project}`;
 }

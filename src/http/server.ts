@@ -6,7 +6,8 @@
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Express, RequestHandler } from 'express';
+import type { Express } from 'express';
+import type { InFlightRequests } from './in-flight.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
 import { answerClientError } from './client-errors.js';
@@ -17,41 +18,6 @@ export const MAX_HEADER_BYTES = 64 * 1024;
 const CLEANUP_MS = 2000;
 /** How long the server must see no request before it closes the connections left open. */
 const QUIET_MS = 200;
-
-/** Counts running requests and, once shutdown begins, closes each connection after its answer. */
-export class InFlightRequests {
-  private running = 0;
-  private idle?: () => void;
-  draining = false;
-
-  middleware(): RequestHandler {
-    return (_req, res, next) => {
-      this.running++;
-      if (this.draining) res.setHeader('Connection', 'close');
-      res.once('close', () => {
-        this.running--;
-        if (this.running === 0) this.idle?.();
-      });
-      next();
-    };
-  }
-
-  get count(): number {
-    return this.running;
-  }
-
-  /** Settles when no request is running, or after `ms`. */
-  settled(ms: number): Promise<void> {
-    if (this.running === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.idle = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-}
 
 export interface RunningServer {
   server: http.Server;

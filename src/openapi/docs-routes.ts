@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { type Request, type Router } from 'express';
-import type { AnyEndpoint } from '../api/endpoint.js';
+import type { AnyEndpoint } from '../http/endpoint.js';
 import type { Config } from '../config.js';
 import { validateProjectName } from '../http/project-scope.js';
 import { buildOpenApiDocument } from './document.js';

@@ -1,7 +1,7 @@
 // Builds the OpenAPI 3.1 document from the endpoint table: the same zod schemas that validate
 // requests and describe responses, so a field added to a schema shows up here with no other edit.
-import type { AnyEndpoint, PathPrefix } from '../api/endpoint.js';
-import { errorBodySchema } from '../http/errors.js';
+import type { AnyEndpoint, PathPrefix } from '../http/endpoint.js';
+import { errorBodySchema } from '../errors.js';
 import { API_PREFIXES } from '../http/routes.js';
 import { VERSION } from '../version.js';
 import { objectProperties, SchemaComponents, type JsonSchema } from './json-schema.js';

@@ -1,7 +1,7 @@
 // What an experiments filter and order_by may say: the attributes name, experiment_id,
 // creation_time and last_update_time, and tags; with MLflow's checks and error messages. Unlike
 // runs, MLflow compares experiment comparators as written (so lower-case `like` is rejected).
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { parseExperimentId } from '../store/experiments.js';
 import { parseComparisons, type RawComparison } from './filter-syntax.js';
 import { parseStringList, splitIdentifier, stripQuotes, trimBackticks } from './filter-values.js';

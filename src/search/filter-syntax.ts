@@ -1,7 +1,7 @@
 // The statement level of MLflow's filter grammar, shared by runs and experiments: a filter is
 // comparisons joined by AND (nothing else), where a comparison is `identifier <op> value`,
 // `identifier [NOT] IN (list)` or `identifier IS [NOT] NULL`.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { groupStatement, splitStatements, type Node } from './sql-groups.js';
 import { parseStringList } from './filter-values.js';
 import { pyStr } from './python-repr.js';

@@ -1,6 +1,6 @@
 // Reading identifiers and values out of filter text the way MLflow does: quote stripping, the
 // `entity.key` split, and the `('a', 'b')` lists MLflow evaluates as Python tuple literals.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { pyTuple, type PyValue } from './python-repr.js';
 
 function isQuoted(value: string, quote: string): boolean {

@@ -2,7 +2,7 @@
 // joined by AND on attributes (bare or `attributes.`), `metrics.`, `params.` and `tags.`, and
 // order_by terms on attributes or `metrics.<name>` (optionally per dataset). MLflow answers some
 // mistakes here with a 500 (unknown attribute, a non-number for a metric); we answer 400.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { LOGGED_MODEL_STATUS } from '../store/logged-models.js';
 import { parseComparisons, type RawComparison } from './filter-syntax.js';
 import { parseStringList, splitIdentifier, stripQuotes, trimBackticks } from './filter-values.js';

@@ -1,7 +1,7 @@
 // Page tokens of logged-model searches, as MLflow makes them: base64 of a JSON object holding the
 // offset and the query it belongs to. A token is only valid for the same experiment ids, filter
 // and order_by, so a client cannot page through one query with the token of another.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { pyRepr, type PyValue } from './python-repr.js';
 
 /** What a token pins: the request's fields as MLflow's handler normalises them. */

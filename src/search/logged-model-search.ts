@@ -11,7 +11,7 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { parseExperimentId } from '../store/experiments.js';
 import type { Database } from '../store/schema.js';
 import {

@@ -1,5 +1,5 @@
 // The page-size bounds MLflow's SQL store enforces for run and experiment searches.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 
 export const SEARCH_MAX_RESULTS_THRESHOLD = 50000;
 

@@ -1,6 +1,6 @@
 // The shape MLflow accepts for one order_by entry, shared by runs and experiments: exactly one
 // identifier, optionally followed by ASC or DESC (any case), nothing else.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { groupStatement, splitStatements } from './sql-groups.js';
 
 export interface OrderByTerm {

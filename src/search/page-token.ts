@@ -1,7 +1,7 @@
 // Opaque page tokens as MLflow makes them: base64 of `{"offset": N}`. Decoding follows Python's
 // lenient base64 and MLflow's checks, so a token either side accepts works on the other, and a bad
 // token gets MLflow's message.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { pyBytes, pyRepr, type PyValue } from './python-repr.js';
 
 export function createPageToken(offset: number): string {

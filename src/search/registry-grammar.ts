@@ -1,7 +1,7 @@
 // What a registered-model or model-version filter and order_by may say (MLflow's SearchModelUtils,
 // SearchModelVersionUtils and the SQL store's checks): attributes, `tags.<key>`, IN lists on some
 // attributes, numbers on version_number; comparators are read in any letter case.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { parseComparisons, type RawComparison } from './filter-syntax.js';
 import { parseStringList, splitIdentifier, stripQuotes, trimBackticks } from './filter-values.js';
 import { parseOrderByTerm } from './order-by.js';

@@ -3,8 +3,8 @@
 // tagged `mlflow.prompt.is_prompt=true`) are left out unless the filter asks for them, as in MLflow.
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { RawBuilder } from 'kysely';
-import { MlflowError } from '../http/errors.js';
-import { STAGE_DELETED_INTERNAL } from '../services/registry-validation.js';
+import { MlflowError } from '../errors.js';
+import { STAGE_DELETED_INTERNAL } from '../store/model-version-stages.js';
 import type { VersionKey } from '../store/model-versions.js';
 import type { Database } from '../store/schema.js';
 import { createPageToken, parsePageToken } from './page-token.js';

@@ -1,6 +1,6 @@
 // What a runs filter and order_by may say: entity prefixes and their aliases, run attributes,
 // value types per entity and the comparators each allows, with MLflow's error messages.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { parseComparisons, type RawComparison } from './filter-syntax.js';
 import { parseStringList, splitIdentifier, stripQuotes, trimBackticks } from './filter-values.js';
 import { parseOrderByTerm } from './order-by.js';

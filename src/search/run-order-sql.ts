@@ -2,7 +2,7 @@
 // requested key with runs lacking it last in either direction (NaN metrics between the real values
 // and the missing ones), then start_time DESC unless requested, then run_uuid as the tie-breaker.
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { pyRepr } from './python-repr.js';
 import { parseRunOrderBy } from './run-grammar.js';
 import { attributeColumn } from './run-filter-sql.js';

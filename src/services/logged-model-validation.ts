@@ -1,6 +1,6 @@
 // The input rules MLflow enforces for logged models (validation.py's _validate_logged_model_name),
 // with its message, plus the length limit of the name column.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { pyStr, pyTuple } from '../search/python-repr.js';
 import { exceedsMaximumLength } from './validation.js';
 

@@ -3,10 +3,10 @@
 // model-version-source.ts); the location is resolved again here with the same confinement rules.
 import { servedArtifactPath } from '../artifacts/artifact-uri.js';
 import { joinArtifactPath, parseArtifactPath, type ArtifactPath } from '../artifacts/safe-path.js';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { getModelVersion } from '../store/model-versions.js';
 import type { ProjectContext } from '../store/projects.js';
-import { getRunRow } from '../store/runs.js';
+import { getRunRow } from '../store/run-rows.js';
 import { parseVersion, validateModelName } from './registry-validation.js';
 
 export async function modelVersionArtifactRoot(

@@ -6,7 +6,7 @@
 // resources and `..` tricks in any encoding are refused with INVALID_PARAMETER_VALUE.
 import { servedArtifactPath } from '../artifacts/artifact-uri.js';
 import type { ArtifactPath } from '../artifacts/safe-path.js';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import { experimentArtifactLocations, type Db } from '../store/experiments.js';
 import { getLoggedModel, type LoggedModel } from '../store/logged-models.js';
 import {
@@ -16,7 +16,7 @@ import {
   type ModelVersion,
 } from '../store/model-versions.js';
 import { getRegisteredModelRow } from '../store/registered-models.js';
-import { findRunRow } from '../store/runs.js';
+import { findRunRow } from '../store/run-rows.js';
 import { canonicalStage, parseVersion } from './registry-validation.js';
 
 export interface SourceRequest {

@@ -1,6 +1,7 @@
 // The model registry's input rules (MLflow's validation.py and model_version_stages.py): registered
 // model names, version numbers, aliases, tags and stages, with MLflow's messages.
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
+import { STAGES, type Stage } from '../store/model-version-stages.js';
 import {
   badPath,
   checkKeyName,
@@ -17,13 +18,6 @@ export const REGISTRY_LIMITS = {
   aliasLength: 255,
   descriptionLength: 5000,
 } as const;
-
-export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
-export type Stage = (typeof STAGES)[number];
-/** Stages whose versions `archive_existing_versions` may push out. */
-export const ACTIVE_STAGES: readonly Stage[] = ['Staging', 'Production'];
-/** How a deleted version is kept, so its number is never reused. */
-export const STAGE_DELETED_INTERNAL = 'Deleted_Internal';
 
 export function validateModelName(name: string, field = 'name'): string {
   if (name.trim() === '') {

@@ -1,7 +1,7 @@
 // The input rules MLflow enforces (mlflow/utils/validation.py), with its messages, so clients see
 // the same INVALID_PARAMETER_VALUE errors from us as from MLflow's server.
 import path from 'node:path';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 
 export const LIMITS = {
   paramsTagsPerBatch: 100,

@@ -1,6 +1,6 @@
 // Experiment persistence: one project's experiments and their tags.
 import type { Kysely, Transaction } from 'kysely';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { Database, ExperimentsTable } from './schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -8,8 +8,7 @@
 // must name a live one).
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { MlflowError } from '../http/errors.js';
-import { generateRunName } from '../services/run-names.js';
+import { MlflowError } from '../errors.js';
 import { assertExperimentActive, type Db } from './experiments.js';
 import type { KeyValue } from './runs.js';
 import type { Database, LoggedModelsTable } from './schema.js';
@@ -200,7 +199,7 @@ async function upsertTags(db: Db, model: LoggedModelsTable, tags: KeyValue[]): P
 
 export interface NewLoggedModel {
   experimentId: number;
-  name?: string;
+  name: string;
   modelType?: string;
   sourceRunId?: string;
   params: KeyValue[];
@@ -219,7 +218,7 @@ export async function createLoggedModel(
     const row: LoggedModelsTable = {
       model_id: id,
       experiment_id: input.experimentId,
-      name: input.name || generateRunName(),
+      name: input.name,
       artifact_location: `${experiment.artifact_location.replace(/\/+$/, '')}/models/${id}/artifacts`,
       creation_timestamp_ms: now,
       last_updated_timestamp_ms: now,

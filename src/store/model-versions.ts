@@ -2,8 +2,8 @@
 // A deleted version stays as a redacted row in stage `Deleted_Internal`, as in MLflow, so its
 // number is never handed out again; every read here leaves such rows out.
 import type { Kysely } from 'kysely';
-import { MlflowError } from '../http/errors.js';
-import { STAGE_DELETED_INTERNAL, type Stage } from '../services/registry-validation.js';
+import { MlflowError } from '../errors.js';
+import { STAGE_DELETED_INTERNAL, type Stage } from './model-version-stages.js';
 import type { Db } from './experiments.js';
 import { getRegisteredModelRow } from './registered-models.js';
 import type { Database, ModelVersionsTable } from './schema.js';

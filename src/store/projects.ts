@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../migrations/index.js';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { Database } from './schema.js';
 import { attachSqliteStatements, SqliteStatements } from './sqlite-statements.js';
 import { BACKSTOP_PAGES, BackgroundCheckpoints } from './wal-checkpoints.js';

@@ -1,7 +1,7 @@
 // Registered model persistence: one project's registered models with their tags and aliases.
 // (Their versions live in model-versions.ts.)
 import type { Kysely } from 'kysely';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { Db } from './experiments.js';
 import type { Database, RegisteredModelsTable } from './schema.js';
 

@@ -3,9 +3,9 @@
 // (models a run used, `log-inputs`; models it produced, `log-outputs`), read back for run JSON.
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { Db } from './experiments.js';
-import { getActiveRunRow } from './runs.js';
+import { getActiveRunRow } from './run-rows.js';
 import type { Database } from './schema.js';
 
 /** What a metric logged to a run may say about the model it measures (MLflow 3's Metric). */

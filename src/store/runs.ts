@@ -1,9 +1,10 @@
 // Run persistence: run rows, their params and tags, dataset inputs, and loading whole runs.
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { MlflowError } from '../http/errors.js';
+import { MlflowError } from '../errors.js';
 import type { Db } from './experiments.js';
 import { assertExperimentActive } from './experiments.js';
+import { getActiveRunRow, getRunRow } from './run-rows.js';
 import { metricRunOf, writeMetrics, type MetricPoint } from './metrics.js';
 import {
   loadRunModelLinks,
@@ -39,26 +40,6 @@ export interface Run extends RunModelLinks {
   params: KeyValue[];
   tags: KeyValue[];
   datasetInputs: DatasetInput[];
-}
-
-export async function findRunRow(db: Db, runId: string): Promise<RunsTable | undefined> {
-  return db.selectFrom('runs').selectAll().where('run_uuid', '=', runId).executeTakeFirst();
-}
-
-export async function getRunRow(db: Db, runId: string): Promise<RunsTable> {
-  const row = await findRunRow(db, runId);
-  if (!row) throw MlflowError.notFound(`Run with id=${runId} not found`);
-  return row;
-}
-
-export async function getActiveRunRow(db: Db, runId: string): Promise<RunsTable> {
-  const row = await getRunRow(db, runId);
-  if (row.lifecycle_stage !== 'active') {
-    throw MlflowError.invalidParameter(
-      `The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`,
-    );
-  }
-  return row;
 }
 
 export async function createRun(

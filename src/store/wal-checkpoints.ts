@@ -54,7 +54,7 @@ export class CheckpointLoop {
   }
 }
 
-const WORKER_FILE = new URL('./wal-checkpoint-worker.js', import.meta.url);
+const WORKER_FILE = new URL('../workers/wal-checkpoint.worker.js', import.meta.url);
 
 /** The main thread's side: tells the worker which database files to keep checkpointed. */
 export class BackgroundCheckpoints {

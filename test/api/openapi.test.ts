@@ -2,8 +2,8 @@
 // page (/docs) that renders it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { endpoint, streamEndpoint } from '../../src/api/endpoint.js';
-import { allEndpoints } from '../../src/app.js';
+import { endpoint, streamEndpoint } from '../../src/http/endpoint.js';
+import { allEndpoints } from '../../src/api/endpoints.js';
 import { API_PREFIXES } from '../../src/http/routes.js';
 import { buildOpenApiDocument } from '../../src/openapi/document.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

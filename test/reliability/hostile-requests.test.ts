@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support/polling.js';
 import { call, startServer, type ServerProcess } from './support/server-process.js';
 
 let server: ServerProcess;
@@ -59,14 +60,6 @@ function statusOf(response: string): number {
 
 function bodyOf(response: string): Record<string, unknown> {
   return JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition did not hold in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function rssMiB(pid: number): number {
@@ -139,8 +132,18 @@ describe('many large JSON bodies at once', () => {
     // Each sends 40 of its 48 MiB and then stops, as if stuck; the server must not keep them all.
     await Promise.all(
       connections.map(async (c) => {
-        for (let i = 0; i < sent / chunk.length; i++) {
-          if (!c.socket.write(chunk)) await new Promise((r) => c.socket.once('drain', r));
+        // A refused request's connection is closed after its answer: the client stops sending.
+        for (let i = 0; i < sent / chunk.length && !c.socket.destroyed; i++) {
+          if (c.socket.write(chunk)) continue;
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              c.socket.off('drain', done);
+              c.socket.off('close', done);
+              resolve();
+            };
+            c.socket.on('drain', done);
+            c.socket.on('close', done);
+          });
         }
       }),
     );
@@ -250,6 +253,8 @@ describe('malformed HTTP', () => {
     expect(reset).toBe(false);
     expect(statusOf(c.received())).toBe(400);
     expect(bodyOf(c.received())).toMatchObject({ error_code: 'BAD_REQUEST' });
+    // The answer comes from the HTTP parser; the upload's own failure removes its file just after.
+    await waitFor(() => uploadFiles().length === 0, 3000);
     expect(uploadFiles()).toEqual([]);
   });
 

@@ -2,9 +2,9 @@
 // columns, posted (structured clone with the numbers' buffer transferred) and unpacked, every
 // value, timestamp, step and model link survives; a refusal keeps its MLflow code and message.
 import { describe, expect, it } from 'vitest';
-import { decodeWith, fromFailure, toFailure } from '../../src/api/body-decoder.js';
-import { logBatchDecoder, type LogBatch } from '../../src/api/log-batch-request.js';
-import { MlflowError } from '../../src/http/errors.js';
+import { decodeWith, fromFailure, toFailure } from '../../src/http/body-decoder.js';
+import { logBatchDecoder, type LogBatch } from '../../src/api/tracking/log-batch-request.js';
+import { MlflowError } from '../../src/errors.js';
 
 const RUN = '0123456789abcdef0123456789abcdef';
 // A metric with a model and dataset link: sent as is, and received as is.

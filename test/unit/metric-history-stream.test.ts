@@ -1,7 +1,7 @@
 // The whole-history document made page by page: the same JSON as one list of every point, offsets
 // that skip whole pages, and the store's read closed however the stream ends.
 import { describe, expect, it } from 'vitest';
-import { metricHistoryDocument } from '../../src/api/metric-history-stream.js';
+import { metricHistoryDocument } from '../../src/api/tracking/metric-history-stream.js';
 import type { MetricHistoryColumns, MetricHistoryPages } from '../../src/store/metric-history.js';
 
 function page(first: number, length: number): MetricHistoryColumns {

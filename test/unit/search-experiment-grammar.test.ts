@@ -1,7 +1,7 @@
 // The experiments filter and order_by grammar, with MLflow's messages (taken from MLflow's own
 // SearchExperimentsUtils and SQL store on the same input).
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../../src/http/errors.js';
+import { MlflowError } from '../../src/errors.js';
 import {
   checkExperimentClause,
   parseExperimentFilter,

@@ -1,7 +1,7 @@
 // The logged-model search grammar (MLflow's search_logged_model_utils): filter comparisons on
 // attributes, metrics, params and tags; order_by terms; and page tokens tied to their query.
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../../src/http/errors.js';
+import { MlflowError } from '../../src/errors.js';
 import {
   parseLoggedModelFilter,
   parseLoggedModelOrderBy,

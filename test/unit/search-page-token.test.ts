@@ -1,6 +1,6 @@
 // Page tokens and page sizes as MLflow's SQL store handles them.
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../../src/http/errors.js';
+import { MlflowError } from '../../src/errors.js';
 import { validateMaxResults } from '../../src/search/max-results.js';
 import { createPageToken, parsePageToken } from '../../src/search/page-token.js';
 

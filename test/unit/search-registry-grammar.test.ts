@@ -1,6 +1,6 @@
 // The registry's filter and order_by grammar as pure functions, and its input rules.
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../../src/http/errors.js';
+import { MlflowError } from '../../src/errors.js';
 import {
   isQueryingPrompts,
   parseModelVersionOrderBy,

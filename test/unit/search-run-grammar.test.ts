@@ -1,7 +1,7 @@
 // The runs filter and order_by grammar: what MLflow accepts, and its exact messages for what it
 // rejects (expected values were taken from MLflow's own SearchUtils on the same input).
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../../src/http/errors.js';
+import { MlflowError } from '../../src/errors.js';
 import {
   checkRunComparator,
   parseRunFilter,

@@ -3,7 +3,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MlflowError } from '../../src/http/errors.js';
+import { MlflowError } from '../../src/errors.js';
 import { searchRunIds, type RunSearchOptions } from '../../src/search/run-search.js';
 import { migrateToLatest } from '../../src/store/projects.js';
 import type { Database } from '../../src/store/schema.js';

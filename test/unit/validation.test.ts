@@ -1,5 +1,5 @@
 // Pure validation rules: MLflow's input checks (services/validation.ts), request parsing and its
-// error messages (api/request-validation.ts), and project names (http/project-scope.ts).
+// error messages (http/request-validation.ts), and project names (http/project-scope.ts).
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,9 +8,9 @@ import {
   parseRequest,
   queryToJson,
   toMlflowError,
-} from '../../src/api/request-validation.js';
-import { int64, double } from '../../src/api/fields.js';
-import { MlflowError } from '../../src/http/errors.js';
+} from '../../src/http/request-validation.js';
+import { int64, double } from '../../src/api/wire/fields.js';
+import { MlflowError } from '../../src/errors.js';
 import { projectOf, validateProjectName } from '../../src/http/project-scope.js';
 import {
   exceedsMaximumLength,

@@ -1,0 +1,14 @@
+// The artifact API families in one list for the endpoint table: MLflow's artifact proxy and its
+// multipart uploads, run-relative listing and downloads, and our HTML-form upload.
+import type { AnyEndpoint } from '../../http/endpoint.js';
+import { artifactFormEndpoints } from './form-upload.js';
+import { artifactMultipartEndpoints } from './multipart.js';
+import { artifactProxyEndpoints } from './proxy.js';
+import { runArtifactEndpoints } from './run-artifacts.js';
+
+export const artifactEndpoints: AnyEndpoint[] = [
+  ...artifactProxyEndpoints,
+  ...artifactMultipartEndpoints,
+  ...runArtifactEndpoints,
+  ...artifactFormEndpoints,
+];

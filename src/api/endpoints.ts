@@ -1,0 +1,18 @@
+// Every endpoint the server answers, family by family: the one table the router, the OpenAPI
+// document and (soon) the access check are built from. A new endpoint goes into its family's list.
+import type { AnyEndpoint } from '../http/endpoint.js';
+import { artifactEndpoints } from './artifacts/endpoints.js';
+import { loggedModelFamilyEndpoints } from './logged-models/endpoints.js';
+import { registryEndpoints } from './registry/endpoints.js';
+import { serverInfoEndpoints } from './server/server-info.js';
+import { trackingEndpoints } from './tracking/endpoints.js';
+import { workspaceEndpoints } from './workspaces/workspaces.js';
+
+export const allEndpoints: AnyEndpoint[] = [
+  ...trackingEndpoints,
+  ...workspaceEndpoints,
+  ...serverInfoEndpoints,
+  ...artifactEndpoints,
+  ...loggedModelFamilyEndpoints,
+  ...registryEndpoints,
+];

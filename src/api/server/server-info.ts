@@ -1,0 +1,35 @@
+// MLflow 3.x's capability probe. The client reads `workspaces_enabled` before it sends
+// X-MLFLOW-WORKSPACE, and the artifact client reads the multipart flags.
+import { z } from 'zod';
+import { endpoint } from '../../http/endpoint.js';
+
+export const serverInfoEndpoints = [
+  endpoint({
+    method: 'GET',
+    paths: ['/3.0/mlflow/server-info'],
+    access: 'read',
+    tag: 'Server',
+    summary: "The server's capabilities, as MLflow's server-info reports them",
+    request: z.object({}),
+    response: z.object({
+      store_type: z.string(),
+      workspaces_enabled: z.boolean(),
+      trace_archival_enabled: z.boolean(),
+      multipart_uploads_enabled: z.boolean(),
+      multipart_downloads_enabled: z.boolean(),
+      presigned_upload_run_id_supported: z.boolean(),
+      presigned_upload_model_id_supported: z.boolean(),
+      features_enabled: z.object({ gateway: z.boolean() }),
+    }),
+    handler: () => ({
+      store_type: 'SqlStore',
+      workspaces_enabled: true,
+      trace_archival_enabled: false,
+      multipart_uploads_enabled: false,
+      multipart_downloads_enabled: false,
+      presigned_upload_run_id_supported: false,
+      presigned_upload_model_id_supported: false,
+      features_enabled: { gateway: false },
+    }),
+  }),
+];

@@ -1,0 +1,11 @@
+// The tracking family: experiments, runs and their metrics, params, tags and inputs.
+import type { AnyEndpoint } from '../../http/endpoint.js';
+import { experimentEndpoints } from './experiments.js';
+import { metricEndpoints } from './metrics.js';
+import { runEndpoints } from './runs.js';
+
+export const trackingEndpoints: AnyEndpoint[] = [
+  ...experimentEndpoints,
+  ...runEndpoints,
+  ...metricEndpoints,
+];

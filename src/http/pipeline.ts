@@ -1,0 +1,69 @@
+// The request pipeline, assembled in the order a request meets its steps (one file each):
+//   request-log      an id and, once answered, one log line
+//   in-flight        counted, so a graceful shutdown (server.ts) waits for it
+//   host-origin      Host allowlist, cross-site refusal, CORS and security headers
+//   body-timeout     a body must keep moving
+//   (plain routes: health, version, API docs)
+//   routes           the endpoint table as routes: URL sanity, literal lookup, 405 for wrong methods
+//   json-body        a JSON endpoint's body read, within the server-wide in-flight budget
+//   endpoint-handler project-scope → request-input (body-decoding, request-validation) → lease →
+//                    the handler → responses
+//   error-envelope   404 for unknown paths; whatever was thrown, as MLflow's error envelope
+import express, { type Express, type Router } from 'express';
+import type { Config } from '../config.js';
+import { errorBody } from '../errors.js';
+import type { Logger } from '../logging.js';
+import type { ProjectRegistry } from '../store/projects.js';
+import { BodyTimeouts } from './body-timeout.js';
+import type { AnyEndpoint } from './endpoint.js';
+import { errorMiddleware } from './error-envelope.js';
+import { hostAndOriginChecks } from './host-origin.js';
+import { InFlightRequests } from './in-flight.js';
+import { InFlightBudget } from './json-body.js';
+import { requestLog } from './request-log.js';
+import { apiRouter } from './routes.js';
+
+export interface PipelineOptions {
+  endpoints: AnyEndpoint[];
+  projects: ProjectRegistry;
+  config: Config;
+  logger: Logger;
+  /** Routes outside the endpoint table, each served at the root and below `/projects/<name>`. */
+  plainRoutes: Router[];
+}
+
+export interface Pipeline {
+  app: Express;
+  /** Requests running now; graceful shutdown waits on them. */
+  inFlight: InFlightRequests;
+  stop(): void;
+}
+
+export function requestPipeline(options: PipelineOptions): Pipeline {
+  const { endpoints, projects, config, logger } = options;
+  const inFlight = new InFlightRequests();
+  const bodyTimeouts = new BodyTimeouts(config);
+  const jsonBudget = new InFlightBudget(config.maxJsonInFlightMiB * 1024 * 1024);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use(requestLog(logger));
+  app.use(inFlight.middleware());
+  app.use(hostAndOriginChecks(config));
+  app.use(bodyTimeouts.middleware());
+
+  const routers = [...options.plainRoutes, apiRouter(endpoints, { projects, config }, jsonBudget)];
+  for (const router of routers) {
+    app.use('/projects/:project', router);
+    app.use('/', router);
+  }
+
+  app.use((req, res) => {
+    res
+      .status(404)
+      .json(errorBody('ENDPOINT_NOT_FOUND', `No endpoint for ${req.method} ${req.path}.`));
+  });
+  app.use(errorMiddleware());
+  return { app, inFlight, stop: () => bodyTimeouts.stop() };
+}
