@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startServer, type ServerProcess } from './support/server-process.js';
+import { createRun } from './support/tracking-run.js';
 import { multipartForm } from '../support/multipart-form.js';
 
 const EVIL = 'http://evil.example';
@@ -14,19 +15,13 @@ const PUBLIC_URL = 'https://trackd.example.com';
 let server: ServerProcess;
 let configured: ServerProcess;
 let runId: string;
-let experimentId: string;
 
 beforeAll(async () => {
   [server, configured] = await Promise.all([
     startServer(),
     startServer({ args: ['--cors-allowed-origins', GOOD, '--public-url', PUBLIC_URL] }),
   ]);
-  const exp = await call(server.port, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'x' });
-  experimentId = (exp.json as { experiment_id: string }).experiment_id;
-  const run = await call(server.port, 'POST', '/api/2.0/mlflow/runs/create', {
-    experiment_id: experimentId,
-  });
-  runId = (run.json as { run: { info: { run_id: string } } }).run.info.run_id;
+  ({ runId } = await createRun(server.port, 'x'));
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { findLostWrites, type MetricPoint, type WriteLog } from './support/acknowledged-writes.js';
+import { emptyWriteLog, findLostWrites, type MetricPoint } from './support/acknowledged-writes.js';
 import { waitFor } from './support/polling.js';
 import { call, startServer, type ServerProcess } from './support/server-process.js';
 import { startUpload } from './support/streamed-upload.js';
@@ -161,15 +161,7 @@ describe('full disk', () => {
       statuses.push(res.status);
       return res;
     };
-    const acknowledged: WriteLog = {
-      target,
-      metrics: [],
-      params: [],
-      tags: [],
-      acknowledgedCalls: 0,
-      connectionFailures: 0,
-      refusals: [],
-    };
+    const acknowledged = emptyWriteLog(target);
 
     const filler = path.join(mount, 'filler');
     const filled = fillDisk(filler);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/polling.js';
 import { call, startServer, type ServerProcess } from './support/server-process.js';
+import { createRun } from './support/tracking-run.js';
 
 let server: ServerProcess;
 let runId: string;
@@ -17,12 +18,7 @@ beforeAll(async () => {
   server = await startServer({
     args: ['--body-timeout', '1', '--body-min-rate', '1000', '--max-json-in-flight', '64'],
   });
-  const exp = await call(server.port, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'h' });
-  experimentId = (exp.json as { experiment_id: string }).experiment_id;
-  const run = await call(server.port, 'POST', '/api/2.0/mlflow/runs/create', {
-    experiment_id: experimentId,
-  });
-  runId = (run.json as { run: { info: { run_id: string } } }).run.info.run_id;
+  ({ experimentId, runId } = await createRun(server.port, 'h'));
 });
 
 afterAll(async () => {

@@ -112,12 +112,9 @@ function nthWrite(runId: string, writer: number, n: number, metricsPerBatch: num
   }
 }
 
-/** Writes until the deadline or `maxCalls` answered requests, over one keep-alive connection. */
-export async function writeUntil(opts: WriterOptions): Promise<WriteLog> {
-  const { port, target, writer, until, maxCalls } = opts;
-  const metricsPerBatch = opts.metricsPerBatch ?? 20;
-  const pause = opts.pauseAfterFailureMs ?? 50;
-  const log: WriteLog = {
+/** A log with nothing written yet, for writers of their own (e.g. onto a full disk). */
+export function emptyWriteLog(target: RunTarget): WriteLog {
+  return {
     target,
     metrics: [],
     params: [],
@@ -126,6 +123,14 @@ export async function writeUntil(opts: WriterOptions): Promise<WriteLog> {
     connectionFailures: 0,
     refusals: [],
   };
+}
+
+/** Writes until the deadline or `maxCalls` answered requests, over one keep-alive connection. */
+export async function writeUntil(opts: WriterOptions): Promise<WriteLog> {
+  const { port, target, writer, until, maxCalls } = opts;
+  const metricsPerBatch = opts.metricsPerBatch ?? 20;
+  const pause = opts.pauseAfterFailureMs ?? 50;
+  const log = emptyWriteLog(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     for (

@@ -192,6 +192,25 @@ async function waitUntilHealthy(
   }
 }
 
+/** Reads a whole answer; `json` is set when its body parses as JSON. */
+export function readResponse(res: http.IncomingMessage): Promise<JsonResponse> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('error', reject);
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let json: Record<string, unknown> | undefined;
+      try {
+        json = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        json = undefined;
+      }
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, json, text });
+    });
+  });
+}
+
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
@@ -224,21 +243,7 @@ export function call(
           ...headers,
         },
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> | undefined;
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, json, text });
-        });
-      },
+      (res) => readResponse(res).then(resolve, reject),
     );
     // A server stopped (not killed) would otherwise leave the request waiting forever.
     req.setTimeout(REQUEST_TIMEOUT_MS, () =>

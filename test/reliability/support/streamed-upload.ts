@@ -4,7 +4,7 @@
 // can compress or deduplicate it) and its SHA-256 is known once it has all been sent.
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { JsonResponse } from './server-process.js';
+import { readResponse, type JsonResponse } from './server-process.js';
 
 export interface UploadPlan {
   port: number;
@@ -69,26 +69,10 @@ export function startUpload(plan: UploadPlan): StreamedUpload {
     req.on('error', fail);
     req.on('response', (res) => {
       const answeredAt = Date.now();
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', fail);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: Record<string, unknown> | undefined;
-        try {
-          json = JSON.parse(text) as Record<string, unknown>;
-        } catch {
-          json = undefined;
-        }
-        resolve({
-          kind: 'answered',
-          atMs: answeredAt,
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          json,
-          text,
-        });
-      });
+      readResponse(res).then(
+        (answer) => resolve({ kind: 'answered', atMs: answeredAt, ...answer }),
+        fail,
+      );
     });
   });
 
