@@ -2,17 +2,23 @@
 // handed to the request pipeline (http/pipeline.ts). No behaviour of its own.
 import express, { type Express, type Router } from 'express';
 import { allEndpoints } from './api/endpoints.js';
+import { Accounts } from './auth/accounts.js';
+import { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import type { InFlightRequests } from './http/in-flight.js';
 import { requestPipeline } from './http/pipeline.js';
 import { silentLogger, type Logger } from './logging.js';
 import { openApiRouter } from './openapi/docs-routes.js';
 import { ProjectRegistry } from './store/projects.js';
+import { ServerStore } from './store/server/server-store.js';
 import { VERSION } from './version.js';
 
 export interface App {
   app: Express;
   projects: ProjectRegistry;
+  serverStore: ServerStore;
+  authenticator: Authenticator;
+  accounts: Accounts;
   /** Requests running now; graceful shutdown waits on them. */
   inFlight: InFlightRequests;
   close: () => Promise<void>;
@@ -30,11 +36,16 @@ function serviceRoutes(): Router {
   return router;
 }
 
-export function createApp(config: Config, logger: Logger = silentLogger()): App {
+export async function createApp(config: Config, logger: Logger = silentLogger()): Promise<App> {
   const projects = new ProjectRegistry(config.dataDir, config.maxOpenProjects);
+  const serverStore = await ServerStore.open(config.dataDir);
+  const authenticator = new Authenticator(serverStore, config);
+  projects.onDeleted = (name) => serverStore.forgetProject(name);
+  const accounts = new Accounts(serverStore, () => authenticator.forgetVerifiedPasswords());
   const pipeline = requestPipeline({
     endpoints: allEndpoints,
     projects,
+    authenticator,
     config,
     logger,
     plainRoutes: [serviceRoutes(), openApiRouter(allEndpoints, config)],
@@ -42,10 +53,14 @@ export function createApp(config: Config, logger: Logger = silentLogger()): App 
   return {
     app: pipeline.app,
     projects,
+    serverStore,
+    authenticator,
+    accounts,
     inFlight: pipeline.inFlight,
     close: async () => {
       pipeline.stop();
       await projects.closeAll();
+      await serverStore.close();
     },
   };
 }

@@ -15,6 +15,13 @@ const commaList = z.preprocess(
 );
 
 const seconds = z.coerce.number().positive();
+/** A switch from a flag (boolean) or env (`1`/`true`/`yes`, anything else off). */
+const flag = z.preprocess(
+  (v) => (typeof v === 'string' ? /^(1|true|yes)$/i.test(v.trim()) : v),
+  z.boolean(),
+);
+
+export const AUTH_MODES = ['none', 'basic', 'trusted-header'] as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -47,6 +54,19 @@ export const configSchema = z.object({
   multipartMaxAgeHours: z.coerce.number().positive().default(24),
   /** How often abandoned upload files are swept while the server runs. */
   sweepIntervalSeconds: seconds.default(600),
+  /**
+   * `none`: anyone who reaches the port is admin (loopback only, unless allowed below); `basic`:
+   * users and tokens of the server store; `trusted-header`: an identity proxy names the user.
+   */
+  auth: z.enum(AUTH_MODES).default('none'),
+  /** Lets `--auth none` bind an address other than loopback. */
+  allowUnauthenticatedNetwork: flag.default(false),
+  /** `trusted-header` mode: the header carrying the user name, and who may send it. */
+  trustedHeader: z.string().min(1).default('X-Forwarded-User'),
+  trustedProxies: commaList,
+  /** Created on first start when the server store has no admin; never printed or logged. */
+  adminUsername: z.string().min(1).optional(),
+  adminPassword: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -65,6 +85,10 @@ export interface ConfigFlags {
   bodyMinRate?: string | number;
   maxJsonInFlight?: string | number;
   multipartMaxAge?: string | number;
+  auth?: string;
+  allowUnauthenticatedNetwork?: boolean;
+  trustedHeader?: string;
+  trustedProxies?: string;
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -88,6 +112,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     maxJsonInFlightMiB: flags.maxJsonInFlight ?? env.TRACKD_MAX_JSON_IN_FLIGHT,
     multipartMaxAgeHours: flags.multipartMaxAge ?? env.TRACKD_MULTIPART_MAX_AGE,
     sweepIntervalSeconds: env.TRACKD_SWEEP_INTERVAL,
+    auth: flags.auth ?? env.TRACKD_AUTH,
+    allowUnauthenticatedNetwork:
+      flags.allowUnauthenticatedNetwork ?? env.TRACKD_ALLOW_UNAUTHENTICATED_NETWORK,
+    trustedHeader: flags.trustedHeader ?? env.TRACKD_TRUSTED_HEADER,
+    trustedProxies: flags.trustedProxies ?? env.TRACKD_TRUSTED_PROXIES,
+    adminUsername: env.TRACKD_ADMIN_USERNAME,
+    adminPassword: env.TRACKD_ADMIN_PASSWORD,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

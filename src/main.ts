@@ -6,7 +6,7 @@
 // server's CPU (4.4 instead of 5.8 ms of CPU per request, BENCHMARKS.md). It cannot be set from
 // inside the program: V8 sizes its heap when the process starts.
 import { Command } from 'commander';
-import { LOG_LEVELS, loadConfig, type ConfigFlags } from './config.js';
+import { AUTH_MODES, LOG_LEVELS, loadConfig, type ConfigFlags } from './config.js';
 import { createLogger } from './logging.js';
 import { serve } from './serve.js';
 import { ProjectRegistry } from './store/projects.js';
@@ -42,6 +42,19 @@ program
   .option('--body-min-rate <bytes>', 'bytes per second a request body must average per window')
   .option('--max-json-in-flight <MiB>', 'JSON request bodies held at once, server-wide')
   .option('--multipart-max-age <hours>', 'age at which unfinished multipart uploads are removed')
+  .option('--auth <mode>', `${AUTH_MODES.join('|')} (env TRACKD_AUTH; default none)`)
+  .option(
+    '--allow-unauthenticated-network',
+    'with --auth none, serve an address other than loopback anyway',
+  )
+  .option(
+    '--trusted-header <name>',
+    'trusted-header mode: header naming the user (env TRACKD_TRUSTED_HEADER)',
+  )
+  .option(
+    '--trusted-proxies <list>',
+    'trusted-header mode: proxy addresses the header is accepted from (env TRACKD_TRUSTED_PROXIES)',
+  )
   .action(async (flags: ConfigFlags) => {
     const config = loadConfig(flags);
     const logger = createLogger(config);

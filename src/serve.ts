@@ -2,6 +2,7 @@
 // gracefully (http/server.ts) and exits.
 import { createApp } from './app.js';
 import { removeLiveUploadFilesSync, sweepLeftovers } from './artifacts/leftovers.js';
+import { ensureAdmin } from './auth/bootstrap.js';
 import type { Config } from './config.js';
 import { listen } from './http/server.js';
 import type { Logger } from './logging.js';
@@ -10,7 +11,19 @@ import { VERSION } from './version.js';
 
 const MIB = 1024 * 1024;
 
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
 export async function serve(config: Config, logger: Logger): Promise<void> {
+  if (config.auth === 'none' && !isLoopback(config.host) && !config.allowUnauthenticatedNetwork) {
+    throw new Error(
+      `refusing to serve ${config.host} without authentication: anyone who reaches the port ` +
+        'could read, change and delete every project. Turn it on (--auth basic) or accept the ' +
+        'risk with --allow-unauthenticated-network.',
+    );
+  }
   const multipartMaxAgeMs = config.multipartMaxAgeHours * 3600 * 1000;
   // Nothing is being uploaded before the server listens: every upload file found is a leftover.
   const swept = await sweepLeftovers(config.dataDir, {
@@ -25,13 +38,34 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     );
   }
 
-  const { app, inFlight, close } = createApp(config, logger);
+  const { app, inFlight, close, serverStore } = await createApp(config, logger);
+  const admin = await ensureAdmin(serverStore, config);
+  if (config.auth === 'none') {
+    logger.warn(
+      isLoopback(config.host)
+        ? 'authentication is off (--auth none): every local client is admin'
+        : `authentication is off on ${config.host} (--allow-unauthenticated-network): ` +
+            'anyone who reaches the port is admin',
+    );
+  } else if (admin === 'none') {
+    logger.warn(
+      'no admin user yet: set TRACKD_ADMIN_USERNAME and TRACKD_ADMIN_PASSWORD, or run ' +
+        '`trackd users add <name> --admin`',
+    );
+  } else if (admin === 'created') {
+    logger.info({ user: config.adminUsername }, 'admin user created');
+  }
   const running = await listen(app, config, logger, inFlight, async () => {
     const removed = removeLiveUploadFilesSync();
     if (removed) logger.info({ files: removed }, 'removed files of uploads cut by the shutdown');
   });
   logger.info(
-    { version: VERSION, url: `http://${config.host}:${running.port}`, dataDir: config.dataDir },
+    {
+      version: VERSION,
+      url: `http://${config.host}:${running.port}`,
+      dataDir: config.dataDir,
+      auth: config.auth,
+    },
     `trackd ${VERSION} listening on http://${config.host}:${running.port}`,
   );
 

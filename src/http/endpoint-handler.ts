@@ -2,6 +2,7 @@
 // (scope), its input read and checked, the project leased, the handler called, the answer written.
 // A JSON endpoint's body has already been read (json-body.ts); a stream endpoint reads its own.
 import type { Request, Response } from 'express';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { ProjectRegistry } from '../store/projects.js';
 import type { AnyEndpoint, Endpoint, HandlerContext, StreamEndpoint } from './endpoint.js';
@@ -13,6 +14,7 @@ import { clientGone, sendResult } from './responses.js';
 export interface PipelineDeps {
   projects: ProjectRegistry;
   config: Config;
+  authenticator: Authenticator;
 }
 
 type Use = (input: unknown, ctx: HandlerContext) => Promise<void>;
@@ -30,10 +32,13 @@ async function runScoped(
   const projectName = projectOf(req);
   facts.project = projectName;
   const input = await readInput(endpoint, route, req);
-  const { projects, config } = deps;
+  const { projects, config, authenticator } = deps;
+  const principal = req.principal;
   const base = {
     projects,
     config,
+    principal,
+    canRead: (project: string) => authenticator.canRead(principal, project),
     params: pathParams(route, req),
     projectUrl: projectUrl(req, projectName, config),
   };
@@ -48,7 +53,7 @@ async function runScoped(
     });
     return;
   }
-  const { context, release } = await projects.acquire(projectName, endpoint.access === 'write');
+  const { context, release } = await projects.acquire(projectName, endpoint.access !== 'read');
   try {
     await use(input, { ...base, project: context });
   } finally {

@@ -2,11 +2,12 @@
 // the lists into Express routes, and the same rows feed the OpenAPI document and (soon) permissions.
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import type { Principal } from '../auth/authenticator.js';
+import type { Access } from '../auth/roles.js';
 import type { Config } from '../config.js';
 import type { ProjectContext, ProjectRegistry } from '../store/projects.js';
 import type { BodyDecoder } from './body-decoder.js';
 
-export type Access = 'read' | 'write' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 
 export interface HandlerContext {
@@ -17,6 +18,10 @@ export interface HandlerContext {
   params: Record<string, string>;
   /** Where clients reach this project, e.g. `http://host:5000/projects/team-a`; for links. */
   projectUrl: string;
+  /** Who is calling (the access check has already passed). */
+  principal: Principal;
+  /** Whether the caller may read `project`; for answers that list projects. */
+  canRead(project: string): Promise<boolean>;
 }
 
 /**

@@ -5,11 +5,14 @@
 //   body-timeout     a body must keep moving
 //   (plain routes: health, version, API docs)
 //   routes           the endpoint table as routes: URL sanity, literal lookup, 405 for wrong methods
+//   authentication   credentials → the caller, or 401
+//   access-check     the caller's role in the project against the endpoint's access class, or 403
 //   json-body        a JSON endpoint's body read, within the server-wide in-flight budget
 //   endpoint-handler project-scope → request-input (body-decoding, request-validation) → lease →
 //                    the handler → responses
 //   error-envelope   404 for unknown paths; whatever was thrown, as MLflow's error envelope
 import express, { type Express, type Router } from 'express';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import { errorBody } from '../errors.js';
 import type { Logger } from '../logging.js';
@@ -26,6 +29,7 @@ import { apiRouter } from './routes.js';
 export interface PipelineOptions {
   endpoints: AnyEndpoint[];
   projects: ProjectRegistry;
+  authenticator: Authenticator;
   config: Config;
   logger: Logger;
   /** Routes outside the endpoint table, each served at the root and below `/projects/<name>`. */
@@ -40,7 +44,7 @@ export interface Pipeline {
 }
 
 export function requestPipeline(options: PipelineOptions): Pipeline {
-  const { endpoints, projects, config, logger } = options;
+  const { endpoints, projects, authenticator, config, logger } = options;
   const inFlight = new InFlightRequests();
   const bodyTimeouts = new BodyTimeouts(config);
   const jsonBudget = new InFlightBudget(config.maxJsonInFlightMiB * 1024 * 1024);
@@ -53,7 +57,10 @@ export function requestPipeline(options: PipelineOptions): Pipeline {
   app.use(hostAndOriginChecks(config));
   app.use(bodyTimeouts.middleware());
 
-  const routers = [...options.plainRoutes, apiRouter(endpoints, { projects, config }, jsonBudget)];
+  const routers = [
+    ...options.plainRoutes,
+    apiRouter(endpoints, { projects, config, authenticator }, jsonBudget),
+  ];
   for (const router of routers) {
     app.use('/projects/:project', router);
     app.use('/', router);

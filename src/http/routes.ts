@@ -8,6 +8,8 @@ import {
   streamEndpointHandler,
   type PipelineDeps,
 } from './endpoint-handler.js';
+import { accessCheck } from './access-check.js';
+import { authentication } from './authentication.js';
 import { jsonBodyReader, type InFlightBudget } from './json-body.js';
 import { sendJson } from './responses.js';
 
@@ -35,6 +37,7 @@ export function apiRouter(
 ): Router {
   const router = express.Router({ mergeParams: true });
   router.use((req, _res, next) => next(malformedUrl(req)));
+  router.use(authentication(deps.authenticator, deps.config.trustedHeader));
   // Literal paths are looked up in a map before Express walks its route list (a regular
   // expression per route, over a hundred routes: a tenth of a log-metric request). What the map
   // does not hold exactly (parameters, a trailing slash, other letter case) falls through to the
@@ -55,18 +58,26 @@ export function apiRouter(
       for (const path of endpoint.paths) {
         const route = `${prefix}${path}`;
         if (/[:(].*\*/.test(route)) throw new Error(`${route}: '*' must follow literal text only`);
+        const check = accessCheck(endpoint, deps.authenticator);
         let handle: RequestHandler;
         if (endpoint.kind === 'stream') {
           const stream = streamEndpointHandler(endpoint, route, deps);
-          router[method](route, stream);
-          handle = (req, res, next) => void stream(req, res).catch(next);
+          router[method](route, check, stream);
+          handle = (req, res, next) =>
+            check(req, res, (err?: unknown) => {
+              if (err) next(err);
+              else stream(req, res).catch(next);
+            });
         } else {
           const json = jsonEndpointHandler(endpoint, route, deps);
-          router[method](route, jsonBody, json);
+          router[method](route, check, jsonBody, json);
           handle = (req, res, next) =>
-            jsonBody(req, res, (err?: unknown) => {
-              if (err) next(err);
-              else json(req, res).catch(next);
+            check(req, res, (err?: unknown) => {
+              if (err) return next(err);
+              jsonBody(req, res, (bodyErr?: unknown) => {
+                if (bodyErr) next(bodyErr);
+                else json(req, res).catch(next);
+              });
             });
         }
         const special = /[:*{(]/.exec(route);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { migrationProvider } from '../../migrations/index.js';
+import { migrationProvider } from '../../migrations/project/index.js';
 import { MlflowError } from '../errors.js';
 import type { Database } from './schema.js';
 import { attachSqliteStatements, SqliteStatements } from './sqlite-statements.js';
@@ -41,7 +41,7 @@ interface OpenProject {
   file: string;
 }
 
-function openSqlite(file: string): SQLite.Database {
+export function openSqlite(file: string): SQLite.Database {
   const sqlite = new SQLite(file);
   // WAL lets readers proceed while a writer commits; NORMAL is durable across process crashes in
   // WAL mode (only an OS crash can lose the last commits); the busy timeout covers other processes
@@ -73,6 +73,9 @@ export class ProjectRegistry {
   // Started with the first project opened; null where it cannot run (see wal-checkpoints.ts).
   private checkpoints?: BackgroundCheckpoints | null;
   private emptyProject?: Promise<Kysely<Database>>;
+
+  /** Called once a project's files are gone (the server store forgets its roles there). */
+  onDeleted?: (name: string) => Promise<void>;
 
   constructor(
     readonly dataDir: string,
@@ -220,6 +223,7 @@ export class ProjectRegistry {
         throw err;
       }
       await fs.promises.rm(trash, { recursive: true, force: true });
+      await this.onDeleted?.(name);
     } finally {
       this.deleting.delete(name);
     }

@@ -169,7 +169,7 @@ describe('generating the document from the table', () => {
         endpoint({
           method: 'POST',
           paths: ['/2.0/mlflow/things/create'],
-          access: 'write',
+          access: 'edit',
           tag: 'Things',
           summary: 'Create a thing',
           request,

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createExperiment, createRun, expectError } from '../support/fixtures.js';
-import { post, startTestApp, type TestApp } from '../support/test-app.js';
+import { post, projectFolders, startTestApp, type TestApp } from '../support/test-app.js';
 
 const CREATE = 'api/2.0/mlflow/experiments/create';
 const GET_BY_NAME = 'api/2.0/mlflow/experiments/get-by-name';
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 function dataDirEntries(): string[] {
-  return fs.readdirSync(t.dataDir).sort();
+  return projectFolders(t);
 }
 
 async function findByName(prefix: string, name: string) {

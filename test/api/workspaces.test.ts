@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createExperiment, createRun, expectError } from '../support/fixtures.js';
-import { post, startTestApp, type TestApp } from '../support/test-app.js';
+import { post, projectFolders, startTestApp, type TestApp } from '../support/test-app.js';
 
 const WS = '/api/3.0/mlflow/workspaces';
 
@@ -85,7 +85,7 @@ describe('creating a workspace', () => {
   ])('rejects the name %j', async (name, message) => {
     const res = await post(t, WS, { name });
     expectError(res, 400, 'INVALID_PARAMETER_VALUE', message);
-    expect(fs.readdirSync(t.dataDir)).toEqual([]);
+    expect(projectFolders(t)).toEqual([]);
   });
 
   it('rejects a missing name', async () => {
@@ -106,13 +106,13 @@ describe('getting a workspace', () => {
     const res = await t.api.get(`${WS}/default`);
     expect(res.status).toBe(200);
     expect(res.body.workspace.name).toBe('default');
-    expect(fs.readdirSync(t.dataDir)).toEqual([]);
+    expect(projectFolders(t)).toEqual([]);
   });
 
   it('answers an unknown workspace with RESOURCE_DOES_NOT_EXIST and creates nothing', async () => {
     const res = await t.api.get(`${WS}/nope`);
     expectError(res, 404, 'RESOURCE_DOES_NOT_EXIST', "Workspace 'nope' not found");
-    expect(fs.readdirSync(t.dataDir)).toEqual([]);
+    expect(projectFolders(t)).toEqual([]);
   });
 
   it('rejects an invalid name', async () => {
@@ -227,7 +227,7 @@ describe('deleting a workspace', () => {
       await post(t, WS, { name: 'team-a' });
       const res = await t.api.delete(`${WS}/${name}`);
       expectError(res, 400, 'INVALID_PARAMETER_VALUE', 'Workspace name');
-      expect(fs.readdirSync(t.dataDir)).toEqual(['team-a']);
+      expect(projectFolders(t)).toEqual(['team-a']);
     },
   );
 });

@@ -71,7 +71,7 @@ export function rawRequest(
 
 export async function startLiveServer(): Promise<LiveServer> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trackd-live-'));
-  const { app, close } = createApp(loadConfig({ dataDir }, {}));
+  const { app, close } = await createApp(loadConfig({ dataDir }, {}));
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });

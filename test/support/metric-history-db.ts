@@ -2,7 +2,7 @@
 // (edge values included): what the metric-history migration tests upgrade and downgrade.
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { migrationProvider } from '../../migrations/index.js';
+import { migrationProvider } from '../../migrations/project/index.js';
 
 /** run id, key, value, timestamp, step, is_nan. */
 export const POINTS = [

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrationProvider } from '../../migrations/index.js';
+import { migrationProvider } from '../../migrations/project/index.js';
 import { ProjectRegistry } from '../../src/store/projects.js';
 
 let dataDir: string;

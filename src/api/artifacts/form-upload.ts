@@ -98,7 +98,7 @@ export const artifactFormEndpoints = [
     method: 'POST',
     paths: [FORM_UPLOAD],
     prefixes: ['/api'],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary:
       "Upload files from an HTML form (multipart/form-data, fields named 'file') into a run's " +

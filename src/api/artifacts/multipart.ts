@@ -35,7 +35,7 @@ export const artifactMultipartEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${MPU}/create/*artifact_path`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Start a multipart upload; answers one upload URL per part',
     request: z.object({
@@ -77,7 +77,7 @@ export const artifactMultipartEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${MPU}/complete/*artifact_path`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Complete a multipart upload: join the listed parts and publish the file',
     request: z.object({
@@ -100,7 +100,7 @@ export const artifactMultipartEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${MPU}/abort/*artifact_path`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Abort a multipart upload and drop its parts',
     request: z.object({
@@ -120,7 +120,7 @@ export const artifactMultipartEndpoints = [
     method: 'PUT',
     paths: [PART_UPLOAD],
     prefixes: ['/api'],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Upload one part (the raw request body) of a multipart upload; answers its ETag',
     request: z.object({ upload_id: z.string(), part_number: int64() }),

@@ -36,7 +36,7 @@ export const artifactProxyEndpoints = [
     kind: 'stream',
     method: 'PUT',
     paths: [`${ARTIFACTS}/*artifact_path`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Upload an artifact (the raw request body) to a path in the project',
     request: artifactPathParam,
@@ -87,7 +87,7 @@ export const artifactProxyEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${ARTIFACTS}/*artifact_path`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Delete an artifact file or folder (a missing path is not an error)',
     request: artifactPathParam,

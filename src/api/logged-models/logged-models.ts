@@ -57,7 +57,7 @@ export const loggedModelEndpoints = [
   endpoint({
     method: 'POST',
     paths: [LOGGED_MODELS],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Create a logged model (PENDING until finalized); its artifacts go to artifact_uri',
     request: z.object({
@@ -106,7 +106,7 @@ export const loggedModelEndpoints = [
   endpoint({
     method: 'PATCH',
     paths: [`${LOGGED_MODELS}/:model_id`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Finalize a logged model: set its status (READY once its artifacts are uploaded)',
     request: modelIdPath.extend({ status: statusField() }),
@@ -118,7 +118,7 @@ export const loggedModelEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${LOGGED_MODELS}/:model_id`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Delete a logged model (soft delete: hidden from get and search)',
     request: modelIdPath,
@@ -131,7 +131,7 @@ export const loggedModelEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${LOGGED_MODELS}/:model_id/params`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Log params of a logged model (a logged param cannot change value)',
     request: modelIdPath.extend({ params: keyValueList() }),
@@ -144,7 +144,7 @@ export const loggedModelEndpoints = [
   endpoint({
     method: 'PATCH',
     paths: [`${LOGGED_MODELS}/:model_id/tags`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Set tags on a logged model',
     request: modelIdPath.extend({ tags: keyValueList() }),
@@ -157,7 +157,7 @@ export const loggedModelEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${LOGGED_MODELS}/:model_id/tags/:tag_key`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Delete a tag of a logged model',
     request: modelIdPath.extend({ tag_key: requiredString() }),
@@ -217,7 +217,7 @@ export const loggedModelEndpoints = [
   endpoint({
     method: 'POST',
     paths: ['/2.0/mlflow/runs/outputs'],
-    access: 'write',
+    access: 'edit',
     tag: 'Runs',
     summary: 'Log the logged models a run produced (shown in the run as outputs.model_outputs)',
     request: z.object({

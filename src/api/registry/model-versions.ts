@@ -53,7 +53,7 @@ export const modelVersionEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/create`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: "Register a new version from a source inside the project (a run's or logged model's)",
     request: z.object({
@@ -110,7 +110,7 @@ export const modelVersionEndpoints = [
   endpoint({
     method: 'PATCH',
     paths: [`${V2}/update`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: "Set a model version's description (left out: cleared, as MLflow does)",
     request: z.object({ ...versionRef, description: z.string().optional() }),
@@ -128,7 +128,7 @@ export const modelVersionEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/transition-stage`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Move a model version to another stage, optionally archiving the stage’s others',
     request: z.object({
@@ -159,7 +159,7 @@ export const modelVersionEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${V2}/delete`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Delete a model version (and the aliases pointing at it)',
     request: z.object(versionRef),
@@ -214,7 +214,7 @@ export const modelVersionEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/set-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Set a tag on a model version',
     request: z.object({ ...versionRef, key: requiredString(), value: z.string().optional() }),
@@ -230,7 +230,7 @@ export const modelVersionEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${V2}/delete-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Delete a tag from a model version (a missing tag is no error)',
     request: z.object({ ...versionRef, key: requiredString() }),

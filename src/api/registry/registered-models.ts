@@ -78,7 +78,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/create`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Create a registered model',
     request: z.object({
@@ -116,7 +116,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/rename`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Rename a registered model (its versions, tags and aliases follow)',
     request: z.object({ name: requiredString(), new_name: requiredString() }),
@@ -131,7 +131,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'PATCH',
     paths: [`${V2}/update`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: "Set a registered model's description",
     request: z.object({
@@ -153,7 +153,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${V2}/delete`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Delete a registered model with its versions, tags and aliases',
     request: nameOnly,
@@ -216,7 +216,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/set-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Set a tag on a registered model',
     request: z.object({
@@ -236,7 +236,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${V2}/delete-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Delete a tag from a registered model (a missing tag is no error)',
     request: z.object({ name: requiredString(), key: requiredString() }),
@@ -251,7 +251,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/alias`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Point an alias of a registered model at one of its versions',
     request: z.object({
@@ -272,7 +272,7 @@ export const registeredModelEndpoints = [
   endpoint({
     method: 'DELETE',
     paths: [`${V2}/alias`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Delete an alias of a registered model (a missing alias is no error)',
     request: z.object({ name: requiredString(), alias: requiredString() }),

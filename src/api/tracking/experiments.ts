@@ -59,7 +59,7 @@ export const experimentEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/create`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Create an experiment',
     request: z.object({
@@ -147,7 +147,7 @@ export const experimentEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/update`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Rename an experiment',
     request: z.object({ experiment_id: requiredString(), new_name: requiredString() }),
@@ -162,7 +162,7 @@ export const experimentEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/delete`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Delete an experiment (and mark its runs deleted)',
     request: experimentIdOnly,
@@ -175,7 +175,7 @@ export const experimentEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/restore`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Restore a deleted experiment and its runs',
     request: experimentIdOnly,
@@ -188,7 +188,7 @@ export const experimentEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/set-experiment-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Set a tag on an experiment',
     request: z.object({
@@ -210,7 +210,7 @@ export const experimentEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/delete-experiment-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Delete a tag from an experiment',
     request: z.object({ experiment_id: requiredString(), key: requiredString() }),

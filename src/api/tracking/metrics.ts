@@ -23,7 +23,7 @@ export const metricEndpoints = [
   endpoint({
     method: 'POST',
     paths: ['/2.0/mlflow/runs/log-metric'],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Log one metric value',
     request: z.object({

@@ -70,7 +70,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/create`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Create a run',
     request: z.object({
@@ -121,7 +121,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/update`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: "Update a run's status, end time or name",
     request: z.object({
@@ -143,7 +143,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/delete`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Mark a run deleted',
     request: z.object({ run_id: requiredString() }),
@@ -156,7 +156,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/restore`],
-    access: 'write',
+    access: 'manage',
     tag: TAG,
     summary: 'Restore a deleted run',
     request: z.object({ run_id: requiredString() }),
@@ -169,7 +169,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/set-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Set a tag on a run',
     request: z.object({ ...runRef, key: requiredString(), value: z.string().optional() }),
@@ -183,7 +183,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/delete-tag`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Delete a tag from a run',
     request: z.object({ run_id: requiredString(), key: requiredString() }),
@@ -196,7 +196,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/log-parameter`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Log a parameter',
     request: z.object({ ...runRef, key: requiredString(), value: z.string().optional() }),
@@ -210,7 +210,7 @@ export const runEndpoints = [
   decodedEndpoint({
     method: 'POST',
     paths: [`${V2}/log-batch`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Log metrics, params and tags in one request',
     decoder: logBatchDecoder,
@@ -223,7 +223,7 @@ export const runEndpoints = [
   endpoint({
     method: 'POST',
     paths: [`${V2}/log-inputs`],
-    access: 'write',
+    access: 'edit',
     tag: TAG,
     summary: 'Log dataset and model inputs of a run',
     request: z.object({

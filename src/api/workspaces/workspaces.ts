@@ -58,9 +58,12 @@ export const workspaceEndpoints = [
     summary: 'List projects (MLflow workspaces)',
     request: z.object({}),
     response: z.object({ workspaces: z.array(workspaceSchema) }),
-    handler: async (_input, { projects }) => ({
-      workspaces: await Promise.all(projects.list().map((name) => workspaceJson(projects, name))),
-    }),
+    handler: async (_input, { projects, canRead }) => {
+      // Each caller sees the projects it may read.
+      const names: string[] = [];
+      for (const name of projects.list()) if (await canRead(name)) names.push(name);
+      return { workspaces: await Promise.all(names.map((name) => workspaceJson(projects, name))) };
+    },
   }),
   endpoint({
     method: 'POST',
@@ -113,7 +116,7 @@ export const workspaceEndpoints = [
   endpoint({
     method: 'PATCH',
     paths: [`${BASE}/:workspace_name`],
-    access: 'admin',
+    access: 'manage',
     scope: 'server',
     tag: TAG,
     summary: "Update a project's description",

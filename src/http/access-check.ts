@@ -1,0 +1,71 @@
+// The pipeline's access check, per endpoint, before its body is read: the caller's standing in the
+// request's project (or on the server, for the workspace endpoints) against the access class the
+// endpoint's table row declares. Handlers never check permissions themselves.
+import type { RequestHandler } from 'express';
+import type { Authenticator, Principal } from '../auth/authenticator.js';
+import { atLeast, type Standing } from '../auth/roles.js';
+import { MlflowError } from '../errors.js';
+import type { AnyEndpoint } from './endpoint.js';
+import { projectOf } from './project-scope.js';
+
+function denied(principal: Principal, need: Standing, project?: string): MlflowError {
+  const token = principal.token;
+  if (project !== undefined && token?.project && token.project !== project) {
+    return new MlflowError(
+      'PERMISSION_DENIED',
+      `Permission denied: this token is limited to project '${token.project}'.`,
+    );
+  }
+  if (need === 'admin') {
+    return new MlflowError(
+      'PERMISSION_DENIED',
+      `Permission denied: only a server admin may do this (caller '${principal.username}').`,
+    );
+  }
+  const scope = token?.scope === 'read' ? ' (the token is read-only)' : '';
+  return new MlflowError(
+    'PERMISSION_DENIED',
+    `Permission denied: '${principal.username}' needs the '${need}' role in project ` +
+      `'${project}'${scope}.`,
+  );
+}
+
+/** Which project an endpoint's request is about; undefined for server-wide ones (list, create). */
+function projectOfRequest(
+  endpoint: AnyEndpoint,
+  params: Record<string, string>,
+): string | undefined {
+  return endpoint.scope === 'server' ? params.workspace_name : undefined;
+}
+
+export function accessCheck(endpoint: AnyEndpoint, authenticator: Authenticator): RequestHandler {
+  const need: Standing = endpoint.access;
+  return (req, _res, next) => {
+    const principal = req.principal;
+    // The common case of a server without authentication (or an admin's own password) costs nothing.
+    if (principal.isAdmin && !principal.token) return next();
+    let project: string | undefined;
+    try {
+      project =
+        endpoint.scope === 'server'
+          ? projectOfRequest(endpoint, req.params as Record<string, string>)
+          : projectOf(req);
+    } catch (err) {
+      return next(err);
+    }
+    if (project === undefined) {
+      // Server-wide: listing is open to every caller (the handler shows what each may read);
+      // everything else is for admins, with a token that is neither read-only nor project-bound.
+      const ok =
+        need === 'read' ||
+        (principal.isAdmin && principal.token?.scope !== 'read' && !principal.token?.project);
+      return next(ok ? undefined : denied(principal, 'admin'));
+    }
+    authenticator
+      .standingIn(principal, project)
+      .then(
+        (standing) => next(atLeast(standing, need) ? undefined : denied(principal, need, project)),
+        next,
+      );
+  };
+}

@@ -1,0 +1,239 @@
+// The server store: one SQLite file (`server.db`) in the data root, beside the project folders,
+// holding what belongs to no single project: users, their tokens and their roles per project.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, SqliteDialect, type Selectable } from 'kysely';
+import { serverMigrationProvider } from '../../../migrations/server/index.js';
+import { MlflowError } from '../../errors.js';
+import { openSqlite } from '../projects.js';
+import { SqliteStatements } from '../sqlite-statements.js';
+import type { ServerDatabase, TokensTable, UsersTable } from './schema.js';
+
+export const SERVER_DB_FILE = 'server.db';
+
+export type UserRow = Selectable<UsersTable>;
+export type TokenRow = Selectable<TokensTable>;
+/** A token with the user it acts for. */
+export type TokenWithUser = TokenRow & { username: string; is_admin: number };
+
+export interface NewUser {
+  username: string;
+  passwordHash: string | null;
+  isAdmin: boolean;
+}
+
+export interface NewTokenRow {
+  userId: number;
+  publicId: string;
+  secretHash: string;
+  name: string;
+  scope: string;
+  project: string | null;
+  expiresMs: number | null;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export function userNotFound(username: string): MlflowError {
+  return MlflowError.notFound(`User with username=${username} not found`);
+}
+
+export class ServerStore {
+  private constructor(readonly db: Kysely<ServerDatabase>) {}
+
+  static async open(dataDir: string): Promise<ServerStore> {
+    await fs.promises.mkdir(dataDir, { recursive: true });
+    const statements = new SqliteStatements(openSqlite(path.join(dataDir, SERVER_DB_FILE)));
+    const db = new Kysely<ServerDatabase>({
+      dialect: new SqliteDialect({ database: statements.forKysely() }),
+    });
+    const { error } = await new Migrator({
+      db,
+      provider: serverMigrationProvider,
+    }).migrateToLatest();
+    if (error) {
+      await db.destroy();
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+    return new ServerStore(db);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  // Users
+
+  async createUser(user: NewUser): Promise<UserRow> {
+    try {
+      return await this.db
+        .insertInto('users')
+        .values({
+          username: user.username,
+          password_hash: user.passwordHash,
+          is_admin: user.isAdmin ? 1 : 0,
+          created_ms: Date.now(),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new MlflowError(
+          'RESOURCE_ALREADY_EXISTS',
+          `User (username=${user.username}) already exists.`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  findUser(username: string): Promise<UserRow | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+  }
+
+  async getUser(username: string): Promise<UserRow> {
+    const user = await this.findUser(username);
+    if (!user) throw userNotFound(username);
+    return user;
+  }
+
+  listUsers(): Promise<UserRow[]> {
+    return this.db.selectFrom('users').selectAll().orderBy('username').execute();
+  }
+
+  async setPasswordHash(username: string, passwordHash: string): Promise<void> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash })
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) throw userNotFound(username);
+  }
+
+  async setAdmin(username: string, isAdmin: boolean): Promise<void> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('users')
+      .set({ is_admin: isAdmin ? 1 : 0 })
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) throw userNotFound(username);
+  }
+
+  async deleteUser(username: string): Promise<void> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('users')
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (numDeletedRows === 0n) throw userNotFound(username);
+  }
+
+  async countAdmins(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_admin', '=', 1)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  // Tokens
+
+  createToken(token: NewTokenRow): Promise<TokenRow> {
+    return this.db
+      .insertInto('tokens')
+      .values({
+        public_id: token.publicId,
+        user_id: token.userId,
+        name: token.name,
+        secret_hash: token.secretHash,
+        scope: token.scope,
+        project: token.project,
+        created_ms: Date.now(),
+        expires_ms: token.expiresMs,
+        revoked_ms: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  findToken(publicId: string): Promise<TokenWithUser | undefined> {
+    return this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .selectAll('tokens')
+      .select(['users.username', 'users.is_admin'])
+      .where('tokens.public_id', '=', publicId)
+      .executeTakeFirst();
+  }
+
+  /** Every token, or one user's; newest first. */
+  listTokens(userId?: number): Promise<TokenWithUser[]> {
+    let query = this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .selectAll('tokens')
+      .select(['users.username', 'users.is_admin']);
+    if (userId !== undefined) query = query.where('tokens.user_id', '=', userId);
+    return query.orderBy('tokens.id', 'desc').execute();
+  }
+
+  /** Marks the token revoked (kept, so lists show it); false when there is no such token. */
+  async revokeToken(publicId: string): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('tokens')
+      .set({ revoked_ms: Date.now() })
+      .where('public_id', '=', publicId)
+      .where('revoked_ms', 'is', null)
+      .executeTakeFirst();
+    return numUpdatedRows > 0n;
+  }
+
+  // Roles per project
+
+  async setRole(userId: number, project: string, role: string): Promise<void> {
+    await this.db
+      .insertInto('grants')
+      .values({ user_id: userId, project, role })
+      .onConflict((oc) => oc.columns(['user_id', 'project']).doUpdateSet({ role }))
+      .execute();
+  }
+
+  async removeRole(userId: number, project: string): Promise<boolean> {
+    const { numDeletedRows } = await this.db
+      .deleteFrom('grants')
+      .where('user_id', '=', userId)
+      .where('project', '=', project)
+      .executeTakeFirst();
+    return numDeletedRows > 0n;
+  }
+
+  async roleIn(userId: number, project: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('grants')
+      .select('role')
+      .where('user_id', '=', userId)
+      .where('project', '=', project)
+      .executeTakeFirst();
+    return row?.role;
+  }
+
+  rolesOf(userId: number): Promise<{ project: string; role: string }[]> {
+    return this.db
+      .selectFrom('grants')
+      .select(['project', 'role'])
+      .where('user_id', '=', userId)
+      .orderBy('project')
+      .execute();
+  }
+
+  /** A deleted project's roles go with it, so a new project of the same name starts bare. */
+  async forgetProject(project: string): Promise<void> {
+    await this.db.deleteFrom('grants').where('project', '=', project).execute();
+  }
+}
