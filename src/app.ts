@@ -41,11 +41,12 @@ export async function createApp(config: Config, logger: Logger = silentLogger())
   const serverStore = await ServerStore.open(config.dataDir);
   const authenticator = new Authenticator(serverStore, config);
   projects.onDeleted = (name) => serverStore.forgetProject(name);
-  const accounts = new Accounts(serverStore, () => authenticator.forgetVerifiedPasswords());
+  const accounts = new Accounts(serverStore);
   const pipeline = requestPipeline({
     endpoints: allEndpoints,
     projects,
     authenticator,
+    accounts,
     config,
     logger,
     plainRoutes: [serviceRoutes(), openApiRouter(allEndpoints, config)],

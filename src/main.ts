@@ -1,11 +1,13 @@
 #!/usr/bin/env -S node --max-semi-space-size=32
-// Command-line entry: `serve` (the default) runs the server, `db upgrade` migrates every project.
+// Command-line entry: `serve` (the default) runs the server, `db upgrade` migrates every project,
+// `users`, `tokens` and `grant` manage who may do what (admin-cli.ts).
 // The V8 flag above (also in package.json's `start`): a 32 MB young generation instead of 16 MB.
 // A log-batch of 1000 metrics makes some 4000 short-lived objects (parsed JSON, validated copies,
 // rows); with the default size V8 ran a minor GC every few requests, which took a fifth of the
 // server's CPU (4.4 instead of 5.8 ms of CPU per request, BENCHMARKS.md). It cannot be set from
 // inside the program: V8 sizes its heap when the process starts.
 import { Command } from 'commander';
+import { addAdminCommands } from './admin-cli.js';
 import { AUTH_MODES, LOG_LEVELS, loadConfig, type ConfigFlags } from './config.js';
 import { createLogger } from './logging.js';
 import { serve } from './serve.js';
@@ -81,6 +83,8 @@ program
       console.log(`${name}: ${migrations.length ? migrations.join(', ') : 'up to date'}`);
     }
   });
+
+addAdminCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`trackd: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,6 +2,7 @@
 // document and (soon) the access check are built from. A new endpoint goes into its family's list.
 import type { AnyEndpoint } from '../http/endpoint.js';
 import { artifactEndpoints } from './artifacts/endpoints.js';
+import { authEndpoints } from './auth/endpoints.js';
 import { loggedModelFamilyEndpoints } from './logged-models/endpoints.js';
 import { registryEndpoints } from './registry/endpoints.js';
 import { serverInfoEndpoints } from './server/server-info.js';
@@ -15,4 +16,5 @@ export const allEndpoints: AnyEndpoint[] = [
   ...artifactEndpoints,
   ...loggedModelFamilyEndpoints,
   ...registryEndpoints,
+  ...authEndpoints,
 ];

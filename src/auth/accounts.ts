@@ -33,11 +33,7 @@ function checkPassword(password: string): void {
 }
 
 export class Accounts {
-  constructor(
-    readonly store: ServerStore,
-    /** Called after a change that must end sessions checked before it (password, deletion). */
-    private readonly onCredentialsChanged: () => void = () => undefined,
-  ) {}
+  constructor(readonly store: ServerStore) {}
 
   async addUser(username: string, password: string | null, isAdmin = false): Promise<UserRow> {
     if (username.trim() === '' || username !== username.trim()) {
@@ -55,18 +51,16 @@ export class Accounts {
   async setPassword(username: string, password: string): Promise<void> {
     await this.store.getUser(username);
     checkPassword(password);
+    // Checked passwords are remembered against the hash they matched: a new hash ends them.
     await this.store.setPasswordHash(username, await hashPassword(password));
-    this.onCredentialsChanged();
   }
 
   async setAdmin(username: string, isAdmin: boolean): Promise<void> {
     await this.store.setAdmin(username, isAdmin);
-    this.onCredentialsChanged();
   }
 
   async removeUser(username: string): Promise<void> {
     await this.store.deleteUser(username);
-    this.onCredentialsChanged();
   }
 
   async createToken(request: TokenRequest): Promise<CreatedToken> {

@@ -95,11 +95,6 @@ export class Authenticator {
     return atLeast(await this.standingIn(principal, project), 'read');
   }
 
-  /** Forgets checked passwords (a password changed elsewhere must not keep working from here). */
-  forgetVerifiedPasswords(): void {
-    this.verified.clear();
-  }
-
   private async byToken(text: string, address: string): Promise<Principal> {
     this.throttle.check(undefined, address);
     const parsed = parseToken(text);

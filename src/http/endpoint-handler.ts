@@ -2,6 +2,7 @@
 // (scope), its input read and checked, the project leased, the handler called, the answer written.
 // A JSON endpoint's body has already been read (json-body.ts); a stream endpoint reads its own.
 import type { Request, Response } from 'express';
+import type { Accounts } from '../auth/accounts.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { ProjectRegistry } from '../store/projects.js';
@@ -15,6 +16,7 @@ export interface PipelineDeps {
   projects: ProjectRegistry;
   config: Config;
   authenticator: Authenticator;
+  accounts: Accounts;
 }
 
 type Use = (input: unknown, ctx: HandlerContext) => Promise<void>;
@@ -32,11 +34,12 @@ async function runScoped(
   const projectName = projectOf(req);
   facts.project = projectName;
   const input = await readInput(endpoint, route, req);
-  const { projects, config, authenticator } = deps;
+  const { projects, config, authenticator, accounts } = deps;
   const principal = req.principal;
   const base = {
     projects,
     config,
+    accounts,
     principal,
     canRead: (project: string) => authenticator.canRead(principal, project),
     params: pathParams(route, req),

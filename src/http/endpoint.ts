@@ -2,6 +2,7 @@
 // the lists into Express routes, and the same rows feed the OpenAPI document and (soon) permissions.
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import type { Accounts } from '../auth/accounts.js';
 import type { Principal } from '../auth/authenticator.js';
 import type { Access } from '../auth/roles.js';
 import type { Config } from '../config.js';
@@ -18,6 +19,8 @@ export interface HandlerContext {
   params: Record<string, string>;
   /** Where clients reach this project, e.g. `http://host:5000/projects/team-a`; for links. */
   projectUrl: string;
+  /** Users, tokens and roles (the server store). */
+  accounts: Accounts;
   /** Who is calling (the access check has already passed). */
   principal: Principal;
   /** Whether the caller may read `project`; for answers that list projects. */

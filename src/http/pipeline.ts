@@ -12,6 +12,7 @@
 //                    the handler → responses
 //   error-envelope   404 for unknown paths; whatever was thrown, as MLflow's error envelope
 import express, { type Express, type Router } from 'express';
+import type { Accounts } from '../auth/accounts.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import { errorBody } from '../errors.js';
@@ -30,6 +31,7 @@ export interface PipelineOptions {
   endpoints: AnyEndpoint[];
   projects: ProjectRegistry;
   authenticator: Authenticator;
+  accounts: Accounts;
   config: Config;
   logger: Logger;
   /** Routes outside the endpoint table, each served at the root and below `/projects/<name>`. */
@@ -44,7 +46,7 @@ export interface Pipeline {
 }
 
 export function requestPipeline(options: PipelineOptions): Pipeline {
-  const { endpoints, projects, authenticator, config, logger } = options;
+  const { endpoints, projects, authenticator, accounts, config, logger } = options;
   const inFlight = new InFlightRequests();
   const bodyTimeouts = new BodyTimeouts(config);
   const jsonBudget = new InFlightBudget(config.maxJsonInFlightMiB * 1024 * 1024);
@@ -59,7 +61,7 @@ export function requestPipeline(options: PipelineOptions): Pipeline {
 
   const routers = [
     ...options.plainRoutes,
-    apiRouter(endpoints, { projects, config, authenticator }, jsonBudget),
+    apiRouter(endpoints, { projects, config, authenticator, accounts }, jsonBudget),
   ];
   for (const router of routers) {
     app.use('/projects/:project', router);

@@ -155,7 +155,9 @@ def temp_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
-def trackd_server(data_root: Path | None = None) -> ServerProcess:
+def trackd_server(
+    data_root: Path | None = None, extra_args: list[str] | None = None, env: dict | None = None
+) -> ServerProcess:
     """Our built server (dist/src/main.js) with a fresh data dir."""
     if not TRACKD_MAIN.exists():
         raise RuntimeError(f"{TRACKD_MAIN} is missing: run `npm run build` first")
@@ -176,9 +178,10 @@ def trackd_server(data_root: Path | None = None) -> ServerProcess:
             str(port),
             "--data-dir",
             str(data_dir),
+            *(extra_args or []),
         ]
 
-    return ServerProcess("trackd", argv, work)
+    return ServerProcess("trackd", argv, work, env)
 
 
 def mlflow_server(extra_args: list[str] | None = None, name: str = "mlflow") -> ServerProcess:

@@ -232,6 +232,17 @@ export class ServerStore {
       .execute();
   }
 
+  /** Who holds a role in `project`, by user name. */
+  roleHolders(project: string): Promise<{ username: string; role: string }[]> {
+    return this.db
+      .selectFrom('grants')
+      .innerJoin('users', 'users.id', 'grants.user_id')
+      .select(['users.username', 'grants.role'])
+      .where('grants.project', '=', project)
+      .orderBy('users.username')
+      .execute();
+  }
+
   /** A deleted project's roles go with it, so a new project of the same name starts bare. */
   async forgetProject(project: string): Promise<void> {
     await this.db.deleteFrom('grants').where('project', '=', project).execute();
