@@ -15,12 +15,13 @@ import { execFileSync } from 'node:child_process';
 import { buildRows, markdownTable, recordInBenchmarks, textTable, verdict } from './report.js';
 import { rawInsertPointsPerSecond } from './sqlite-limit.js';
 import { MLFLOW_BIN, ROOT, startMlflow, startTrackd, stopAll } from './servers.js';
+import { measureAuthCost } from './auth-cost.js';
 import { measureServer, type Figures, type Section, type Sizes } from './suite.js';
 import { MIB, writeRaw } from './transfer.js';
 import { SEARCH } from './data.js';
 
 const GIB = 1024 * MIB;
-const ALL_SECTIONS: Section[] = ['ingest', 'metric', 'search', 'history', 'artifacts'];
+const ALL_SECTIONS: Section[] = ['ingest', 'metric', 'search', 'history', 'artifacts', 'auth'];
 
 const FULL: Sizes = {
   ingestRuns: 32,
@@ -159,6 +160,19 @@ async function main() {
     }
     problems.push(...oursFigures.problems);
     notes.push(...oursFigures.notes);
+
+    if (sections.has('auth')) {
+      const authDir = path.join(tmp, 'auth');
+      fs.mkdirSync(authDir);
+      const { lines, serverCpuSeconds } = await measureAuthCost(authDir, {
+        logMetricRequests: Math.round(sizes.logMetricRequests / 2),
+        logBatchRequests: Math.round(sizes.ingestRequests / 2),
+        maxSeconds: sizes.maxSeconds,
+      });
+      serverCpu += serverCpuSeconds;
+      for (const line of lines) console.log(`  [trackd] ${line}`);
+      notes.push(...lines);
+    }
 
     let mlflowFigures: Figures | undefined;
     if (withMlflow) {

@@ -14,6 +14,8 @@ export interface LoadOptions {
   body?: (n: number) => string;
   /** The server's CPU seconds so far; read before and after to report CPU per request. */
   serverCpuSeconds?: () => number;
+  /** Sent with every request besides the JSON content type (e.g. Authorization). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -58,7 +60,7 @@ export function load(opts: LoadOptions): Promise<LoadResult> {
         amount: opts.amount,
         // A single request may take as long as the whole run is allowed to.
         timeout: Math.ceil(opts.maxSeconds),
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...opts.headers },
         ...(opts.body
           ? {
               requests: [

@@ -152,6 +152,8 @@ export async function startTrackd(
   dataDir: string,
   logFile: string,
   nodeArgs: string[] = [],
+  serverArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<ServerHandle> {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(
@@ -167,8 +169,9 @@ export async function startTrackd(
       '0',
       '--data-dir',
       dataDir,
+      ...serverArgs,
     ],
-    { detached: true, stdio: ['ignore', 'pipe', log] },
+    { detached: true, stdio: ['ignore', 'pipe', log], env: { ...process.env, ...env } },
   );
   fs.closeSync(log);
   const url = await new Promise<string>((resolve, reject) => {

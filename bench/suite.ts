@@ -49,7 +49,8 @@ export interface Figures {
   notes: string[];
 }
 
-export type Section = 'ingest' | 'metric' | 'search' | 'history' | 'artifacts';
+/** `auth` is measured apart (auth-cost.ts); the others here. */
+export type Section = 'ingest' | 'metric' | 'search' | 'history' | 'artifacts' | 'auth';
 
 async function call(base: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await request(`${base}${path}`, {

@@ -45,8 +45,25 @@ function plainAddress(address: string): string {
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
+/**
+ * How long a resolved caller or role is reused without asking the server store again. Changes
+ * made through this server (REST) apply at once; the CLI's, written by another process, within
+ * this time. Each lookup is a read transaction on server.db, a tenth of a log-metric request.
+ */
+const CACHE_MS = 1000;
+const CACHE_ENTRIES = 10_000;
+
+interface Cached<T> {
+  value: T;
+  version: number;
+  until: number;
+}
+
 export class Authenticator {
   private readonly throttle = new FailureThrottle();
+  /** Callers by a hash of their Authorization header (never the header itself). */
+  private readonly callers = new Map<string, Cached<Principal>>();
+  private readonly standings = new Map<string, Cached<Standing>>();
   /** Passwords already checked against a user's current hash: scrypt once, not per request. */
   private readonly verified = new Map<string, string>();
   private readonly trustedProxies: Set<string>;
@@ -64,8 +81,31 @@ export class Authenticator {
 
   async authenticate(credentials: Credentials): Promise<Principal> {
     if (!this.enabled) return ANONYMOUS;
-    const address = plainAddress(credentials.address);
     const header = credentials.authorization?.trim() ?? '';
+    if (!header) return this.resolve(credentials, header);
+    const key = createHash('sha256').update(header).digest('base64');
+    const hit = this.fresh(this.callers, key);
+    if (hit) return hit;
+    const principal = await this.resolve(credentials, header);
+    this.remember(this.callers, key, principal);
+    return principal;
+  }
+
+  private fresh<T>(cache: Map<string, Cached<T>>, key: string): T | undefined {
+    const hit = cache.get(key);
+    if (!hit) return undefined;
+    if (hit.version === this.store.version && hit.until > Date.now()) return hit.value;
+    cache.delete(key);
+    return undefined;
+  }
+
+  private remember<T>(cache: Map<string, Cached<T>>, key: string, value: T): void {
+    if (cache.size >= CACHE_ENTRIES) cache.clear();
+    cache.set(key, { value, version: this.store.version, until: Date.now() + CACHE_MS });
+  }
+
+  private async resolve(credentials: Credentials, header: string): Promise<Principal> {
+    const address = plainAddress(credentials.address);
     const space = header.indexOf(' ');
     const kind = header.slice(0, space < 0 ? header.length : space).toLowerCase();
     const value = space < 0 ? '' : header.slice(space + 1).trim();
@@ -85,8 +125,14 @@ export class Authenticator {
     let standing: Standing = 'none';
     if (principal.isAdmin) standing = 'admin';
     else if (principal.userId !== null) {
-      const role = await this.store.roleIn(principal.userId, project);
-      if (role && isProjectRole(role)) standing = role;
+      const key = `${principal.userId}\0${project}`;
+      const hit = this.fresh(this.standings, key);
+      if (hit) standing = hit;
+      else {
+        const role = await this.store.roleIn(principal.userId, project);
+        if (role && isProjectRole(role)) standing = role;
+        this.remember(this.standings, key, standing);
+      }
     }
     return token?.scope === 'read' ? lower(standing, 'read') : standing;
   }
