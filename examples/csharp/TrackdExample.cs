@@ -312,6 +312,10 @@ namespace TrackdExample
             var experimentName = args.Length > 2 ? args[2] : "csharp-example";
             using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) })
             {
+                // The same variable MLflow's own client reads: a personal access token, sent as a bearer token.
+                var token = Environment.GetEnvironmentVariable("MLFLOW_TRACKING_TOKEN");
+                if (!string.IsNullOrEmpty(token))
+                    http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
                 var client = new TrackdClient(http, args[0], args[1]);
 
                 var experimentId = client.GetOrCreateExperiment(experimentName);

@@ -28,8 +28,11 @@ bash "$HERE/install-mono.sh"
 PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 URL="http://127.0.0.1:$PORT"
 log "starting trackd on $URL"
+# With authentication on: the program signs its requests with a token of a user who may edit the
+# project and nothing else, as a CI job would.
+TRACKD="node $ROOT/dist/src/main.js"
 node "$ROOT/dist/src/main.js" serve --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/data" \
-  >"$WORK/server.log" 2>&1 &
+  --auth basic >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
   curl -fs "$URL/health" >/dev/null 2>&1 && break
@@ -42,9 +45,14 @@ mcs -nologo -warnaserror+ -out:"$WORK/TrackdExample.exe" \
   -r:System.Net.Http.dll -r:System.Runtime.Serialization.dll "$HERE/TrackdExample.cs"
 
 PROJECT="csharp-$(date +%s)"
-log "running against project $PROJECT"
+$TRACKD users add csharp-ci --no-password --data-dir "$WORK/data" >/dev/null
+$TRACKD grant csharp-ci "$PROJECT" edit --data-dir "$WORK/data" >/dev/null
+TOKEN="$($TRACKD tokens create csharp-ci --name csharp-example --project "$PROJECT" --data-dir "$WORK/data")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/projects/$PROJECT/api/2.0/mlflow/experiments/search")" = 401 ] ||
+  { echo "csharp example: the server answered a request without a token" >&2; exit 1; }
+log "running against project $PROJECT with a bearer token"
 set +e
-mono "$WORK/TrackdExample.exe" "$URL" "$PROJECT" | tee "$WORK/output.txt"
+MLFLOW_TRACKING_TOKEN="$TOKEN" mono "$WORK/TrackdExample.exe" "$URL" "$PROJECT" | tee "$WORK/output.txt"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -57,7 +65,7 @@ if grep -q '^FAIL ' "$WORK/output.txt"; then fail "a check failed"; fi
 [ "$(grep -c '^ok ' "$WORK/output.txt")" -eq 11 ] || fail "expected 11 passed checks"
 RUN_ID="$(sed -n 's/^run_id=//p' "$WORK/output.txt")"
 [ -n "$RUN_ID" ] || fail "no run_id printed"
-RUN_JSON="$(curl -fs "$URL/projects/$PROJECT/api/2.0/mlflow/runs/get?run_id=$RUN_ID")"
+RUN_JSON="$(curl -fs -H "Authorization: Bearer $TOKEN" "$URL/projects/$PROJECT/api/2.0/mlflow/runs/get?run_id=$RUN_ID")"
 echo "$RUN_JSON" | grep -q '"status":"FINISHED"' || fail "run is not FINISHED on the server"
 echo "$RUN_JSON" | grep -q '"key":"learning_rate","value":"0.01"' || fail "param missing on the server"
 log "passed"
