@@ -6,13 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allEndpoints } from '../../src/api/endpoints.js';
 import { ACCESS_CLASSES, atLeast, type Standing } from '../../src/auth/roles.js';
 import type { AnyEndpoint } from '../../src/http/endpoint.js';
+import { basic, expiredToken, PASSWORD } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
-const PASSWORD = 'correct horse battery';
 const PROJECT = 'team-a';
-const basic = (user: string, password = PASSWORD) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 interface Caller {
   name: string;
@@ -94,19 +92,14 @@ beforeAll(async () => {
   await accounts.addUser('guessed-at', PASSWORD);
   const token = async (user: string) =>
     `Bearer ${(await accounts.createToken({ username: user, name: 'matrix', scope: 'write' })).token}`;
-  const expired = await accounts.createToken({ username: 'editor', name: 'old', scope: 'write' });
-  await accounts.store.db
-    .updateTable('tokens')
-    .set({ expires_ms: 1 })
-    .where('public_id', '=', expired.info.public_id)
-    .execute();
+  const expired = await expiredToken(accounts, 'editor');
   const revoked = await accounts.createToken({ username: 'editor', name: 'gone', scope: 'write' });
   await accounts.store.revokeToken(revoked.info.public_id);
 
   callers = [
     { name: 'no credentials' },
     { name: 'wrong password', auth: basic('guessed-at', 'not the password') },
-    { name: 'expired token', auth: `Bearer ${expired.token}` },
+    { name: 'expired token', auth: `Bearer ${expired}` },
     { name: 'revoked token', auth: `Bearer ${revoked.token}` },
   ];
   for (const [user, standing] of [

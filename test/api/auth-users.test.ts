@@ -2,11 +2,8 @@
 // mapped onto project roles, trackd's token and role endpoints, and the trusted-header mode.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/fixtures.js';
+import { basic, PASSWORD } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-const PASSWORD = 'correct horse battery';
-const basic = (user: string, password = PASSWORD) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 function call(
   t: TestApp,
@@ -188,6 +185,24 @@ describe("users over MLflow's API", () => {
       403,
       'PERMISSION_DENIED',
     );
+  });
+
+  it("answers MLflow's per-experiment and roles APIs with what to use instead", async () => {
+    for (const [method, url] of [
+      ['post', '/projects/team-x/api/2.0/mlflow/experiments/permissions/create'],
+      ['get', '/projects/team-x/api/3.0/mlflow/roles/list'],
+    ] as const) {
+      expectError(
+        await call(t, basic('root'), method, url, {
+          experiment_id: '1',
+          username: 'erin',
+          permission: 'EDIT',
+        }),
+        400,
+        'INVALID_PARAMETER_VALUE',
+        'trackd grants roles per project',
+      );
+    }
   });
 
   it('creates, lists and revokes tokens over REST, never broader than the token asking', async () => {

@@ -2,12 +2,10 @@
 // (MLFLOW_TRACKING_USERNAME/_PASSWORD as Basic, MLFLOW_TRACKING_TOKEN as Bearer) can and cannot do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from '../support/fixtures.js';
+import { basic, expiredToken, PASSWORD } from '../support/auth.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
-const PASSWORD = 'correct horse battery';
-const basic = (user: string, password = PASSWORD) =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const bearer = (token: string) => `Bearer ${token}`;
 let tokens: Record<string, string>;
 
@@ -95,16 +93,7 @@ describe('authentication', () => {
   });
 
   it('refuses an expired token', async () => {
-    const { token, info } = await t.accounts.createToken({
-      username: 'editor',
-      name: 'short-lived',
-      scope: 'write',
-    });
-    await t.accounts.store.db
-      .updateTable('tokens')
-      .set({ expires_ms: Date.now() - 1000 })
-      .where('public_id', '=', info.public_id)
-      .execute();
+    const token = await expiredToken(t.accounts, 'editor');
     expectError(
       await as(bearer(token)).get(`${A}/experiments/search?max_results=1`),
       401,

@@ -2,10 +2,12 @@
 import type { AnyEndpoint } from '../../http/endpoint.js';
 import { permissionEndpoints } from './permissions.js';
 import { tokenEndpoints } from './tokens.js';
+import { unsupportedPermissionEndpoints } from './unsupported.js';
 import { userEndpoints } from './users.js';
 
 export const authEndpoints: AnyEndpoint[] = [
   ...userEndpoints,
   ...permissionEndpoints,
   ...tokenEndpoints,
+  ...unsupportedPermissionEndpoints,
 ];
