@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Accounts } from './auth/accounts.js';
 import { TOKEN_SCOPES, type TokenScope } from './auth/tokens.js';
 import { loadConfig } from './config.js';
+import { validateProjectName } from './http/project-scope.js';
 import { ServerStore } from './store/server/server-store.js';
 
 interface DataDirFlag {
@@ -110,6 +111,7 @@ export function addAdminCommands(program: Command): void {
           expiresDays?: string;
         },
       ) => {
+        if (flags.project !== undefined) validateProjectName(flags.project);
         const made = await withAccounts(flags, (a) =>
           a.createToken({
             username,
@@ -162,6 +164,7 @@ export function addAdminCommands(program: Command): void {
     .description("set a user's role in a project: read, edit, manage, or none to remove it")
     .option(...dataDir)
     .action(async (username: string, project: string, role: string, flags: DataDirFlag) => {
+      validateProjectName(project);
       await withAccounts(flags, (a) => a.grant(username, project, role));
       console.log(`${username}: ${role} in ${project}`);
     });

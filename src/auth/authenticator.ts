@@ -111,7 +111,8 @@ export class Authenticator {
     const value = space < 0 ? '' : header.slice(space + 1).trim();
     if (kind === 'bearer') return this.byToken(value, address);
     if (kind === 'basic') return this.byPassword(value, address);
-    if (header) throw unauthenticated(`Unsupported authorization scheme '${kind}'.`);
+    // The scheme is not echoed: a client may have put a secret where the scheme belongs.
+    if (header) throw unauthenticated('Unsupported authorization scheme: send Basic or Bearer.');
     if (this.config.auth === 'trusted-header' && credentials.proxyUser !== undefined) {
       return this.byProxy(credentials.proxyUser.trim(), address);
     }

@@ -190,6 +190,27 @@ describe('roles', () => {
     ).toBe(200);
   });
 
+  it('forgets the roles of a deleted project, so a new one of the same name starts bare', async () => {
+    const root = as(basic('root'));
+    expect((await root.post('/api/3.0/mlflow/workspaces', { name: 'short-lived' })).status).toBe(
+      201,
+    );
+    await t.accounts.grant('reader', 'short-lived', 'edit');
+    const url = '/projects/short-lived/api/2.0/mlflow/experiments/search';
+    expect((await as(basic('reader')).get(url)).status).toBe(200);
+    const gone = await t.api
+      .delete('/api/3.0/mlflow/workspaces/short-lived')
+      .set('Authorization', basic('root'));
+    expect(gone.status).toBe(204);
+    expect((await root.post('/api/3.0/mlflow/workspaces', { name: 'short-lived' })).status).toBe(
+      201,
+    );
+    expectError(await as(basic('reader')).get(url), 403, 'PERMISSION_DENIED');
+    await t.api
+      .delete('/api/3.0/mlflow/workspaces/short-lived')
+      .set('Authorization', basic('root'));
+  });
+
   it('lists only the projects the caller can read, and keeps project creation for admins', async () => {
     const names = async (auth: string) =>
       ((await as(auth).get('/api/3.0/mlflow/workspaces')).body.workspaces as { name: string }[])

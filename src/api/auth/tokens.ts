@@ -8,6 +8,7 @@ import { PROJECT_ROLES } from '../../auth/roles.js';
 import { TOKEN_SCOPES, type TokenScope } from '../../auth/tokens.js';
 import { MlflowError } from '../../errors.js';
 import { endpoint } from '../../http/endpoint.js';
+import { validateProjectName } from '../../http/project-scope.js';
 import { withStatus } from '../../http/responses.js';
 import type { TokenWithUser } from '../../store/server/server-store.js';
 import { requiredString } from '../wire/fields.js';
@@ -96,6 +97,7 @@ export const tokenEndpoints = [
           'Tokens belong to users: turn authentication on and sign in as one (--auth basic).',
         );
       }
+      if (input.project !== undefined) validateProjectName(input.project);
       checkNoBroader(principal, input.scope, input.project);
       const made = await accounts.createToken({
         username: otherUser(principal, input.username),
