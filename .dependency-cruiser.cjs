@@ -54,6 +54,21 @@ module.exports = {
       to: { path: '^src/api/(?!wire/|$1/)[^/]+/' },
     },
     {
+      name: 'ui-through-the-api',
+      comment:
+        'The web UI talks to the server only over HTTP, like any client; no server code in it.',
+      severity: 'error',
+      from: { path: '^src/ui/' },
+      to: { path: '^src/(?!ui/)' },
+    },
+    {
+      name: 'server-without-ui-code',
+      comment: 'The server serves the built UI; it never imports its sources.',
+      severity: 'error',
+      from: { path: '^src/(?!ui/)' },
+      to: { path: '^src/ui/' },
+    },
+    {
       name: 'workers-by-url-only',
       comment:
         'A *.worker.ts file is a thread entry point, started by URL; importing it would run it.',

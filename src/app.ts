@@ -7,6 +7,7 @@ import { Authenticator } from './auth/authenticator.js';
 import type { Config } from './config.js';
 import type { InFlightRequests } from './http/in-flight.js';
 import { requestPipeline } from './http/pipeline.js';
+import { webUiRoutes } from './http/web-ui.js';
 import { silentLogger, type Logger } from './logging.js';
 import { openApiRouter } from './openapi/docs-routes.js';
 import { ProjectRegistry } from './store/projects.js';
@@ -49,7 +50,7 @@ export async function createApp(config: Config, logger: Logger = silentLogger())
     accounts,
     config,
     logger,
-    plainRoutes: [serviceRoutes(), openApiRouter(allEndpoints, config)],
+    plainRoutes: [serviceRoutes(), openApiRouter(allEndpoints, config), webUiRoutes()],
   });
   return {
     app: pipeline.app,

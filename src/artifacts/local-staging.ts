@@ -22,6 +22,12 @@ const WRITE_CHUNK = 1024 * 1024;
 function detachable(body: Readable): Readable {
   const own = new PassThrough({ highWaterMark: WRITE_CHUNK });
   const broken = (err?: Error) => own.destroy(err ?? new Error('request body ended early'));
+  // A request can be gone before its handler gets here (a client that hung up while the request
+  // waited for its project): its 'close' has already been emitted and would never come again.
+  if ((body.destroyed || body.closed) && !body.readableEnded) {
+    broken();
+    return own;
+  }
   body.once('error', broken);
   body.once('close', () => {
     if (!body.readableEnded) broken();

@@ -49,13 +49,20 @@ export function answerClientError(logger: Logger) {
     const [status, message] = describe(err);
     logger.warn({ code: err.code, status }, `refused a malformed request: ${message}`);
     const body = JSON.stringify(errorBody('BAD_REQUEST', message));
-    socket.write(
+    const answer =
       `HTTP/1.1 ${status} ${REASONS[status]}\r\n` +
-        'Content-Type: application/json; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body;
+    if (err.code === 'HPE_INVALID_EOF_STATE') {
+      // The client has finished sending (it half-closed): nothing to linger for. Closing once
+      // the answer is out ends the cut request at once, and with it its upload's file.
+      socket.on('error', () => undefined);
+      socket.end(answer, () => socket.destroy());
+      return;
+    }
+    socket.write(answer);
     lingerAndClose(socket);
   };
 }

@@ -1,0 +1,76 @@
+// The UI's only way to the server: MLflow's public REST API (and trackd's), the same one every
+// client uses, below the project the page was opened in (`/projects/<name>/` or the root).
+
+/** `/projects/<name>` when the page lives below a project, '' at the root (project `default`). */
+export const projectBase = (() => {
+  const match = /^\/projects\/([^/]+)/.exec(window.location.pathname);
+  return match ? `/projects/${match[1]}` : '';
+})();
+
+export const projectName = projectBase ? decodeURIComponent(projectBase.slice(10)) : 'default';
+
+/** MLflow's error envelope as the server sent it. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${projectBase}/api/2.0/mlflow/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    throw new ApiError(
+      res.status,
+      String(json.error_code ?? 'INTERNAL_ERROR'),
+      String(json.message ?? `${res.status} ${res.statusText}`),
+    );
+  }
+  return json as T;
+}
+
+export const get = <T>(path: string, query: Record<string, string> = {}) =>
+  call<T>('GET', `${path}?${new URLSearchParams(query)}`);
+export const post = <T>(path: string, body: unknown) => call<T>('POST', path, body);
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface Metric {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+export interface Experiment {
+  experiment_id: string;
+  name: string;
+  lifecycle_stage: string;
+  last_update_time?: number;
+  creation_time?: number;
+}
+
+export interface Run {
+  info: {
+    run_id: string;
+    run_name?: string;
+    experiment_id: string;
+    status: string;
+    start_time?: number;
+    end_time?: number;
+    lifecycle_stage: string;
+    artifact_uri?: string;
+  };
+  data: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] };
+}

@@ -1,0 +1,46 @@
+// The web UI: hash routes as MLflow's UI has them (the official client prints
+// `…/#/experiments/<id>/runs/<run_id>` after every run), view state in the query string, so every
+// view is a link. Talks to the server only through its public REST API (api.ts).
+import { render } from 'preact';
+import { Link, Route, Router, Switch } from 'wouter-preact';
+import { useHashLocation } from 'wouter-preact/use-hash-location';
+import { projectName } from './api.js';
+import { ExperimentsPage } from './pages/experiments.js';
+import { RunPage } from './pages/run.js';
+import { RunsPage } from './pages/runs.js';
+import './styles.css';
+
+function App() {
+  return (
+    <Router hook={useHashLocation}>
+      <header class="top">
+        <Link href="/" class="brand">
+          trackd
+        </Link>
+        <span class="project" title="project">
+          {projectName}
+        </span>
+      </header>
+      <main>
+        <Switch>
+          <Route path="/">
+            <ExperimentsPage />
+          </Route>
+          <Route path="/experiments/:experimentId/runs/:runId">
+            {(params) => <RunPage experimentId={params.experimentId} runId={params.runId} />}
+          </Route>
+          <Route path="/experiments/:experimentId">
+            {(params) => <RunsPage experimentId={params.experimentId} />}
+          </Route>
+          <Route>
+            <p class="notice">
+              No such page. <Link href="/">All experiments</Link>
+            </p>
+          </Route>
+        </Switch>
+      </main>
+    </Router>
+  );
+}
+
+render(<App />, document.getElementById('app')!);
