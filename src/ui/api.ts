@@ -37,8 +37,12 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   return json as T;
 }
 
-export const get = <T>(path: string, query: Record<string, string> = {}) =>
-  call<T>('GET', `${path}?${new URLSearchParams(query)}`);
+/** A GET with `query` added to whatever query string `path` already has. */
+export function get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
+  const extra = new URLSearchParams(query).toString();
+  const joiner = path.includes('?') ? '&' : '?';
+  return call<T>('GET', extra ? `${path}${joiner}${extra}` : path);
+}
 export const post = <T>(path: string, body: unknown) => call<T>('POST', path, body);
 
 export interface KeyValue {

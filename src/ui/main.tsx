@@ -5,6 +5,7 @@ import { render } from 'preact';
 import { Link, Route, Router, Switch } from 'wouter-preact';
 import { useHashLocation } from 'wouter-preact/use-hash-location';
 import { projectName } from './api.js';
+import { ComparePage } from './pages/compare.js';
 import { ExperimentsPage } from './pages/experiments.js';
 import { RunPage } from './pages/run.js';
 import { RunsPage } from './pages/runs.js';
@@ -25,6 +26,9 @@ function App() {
         <Switch>
           <Route path="/">
             <ExperimentsPage />
+          </Route>
+          <Route path="/compare-runs">
+            <ComparePage />
           </Route>
           <Route path="/experiments/:experimentId/runs/:runId">
             {(params) => <RunPage experimentId={params.experimentId} runId={params.runId} />}

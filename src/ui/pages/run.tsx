@@ -1,7 +1,9 @@
 // One run: overview, params, latest metrics and tags. The page the official client links to.
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { ApiError, get, type KeyValue, type Run } from '../api.js';
+import { ApiError, get, type KeyValue, type Metric, type Run } from '../api.js';
+import { Artifacts } from '../artifacts.js';
+import { MetricChart, type Series } from '../chart.js';
 import { dateTime, duration, number } from '../format.js';
 
 function Pairs({ title, rows }: { title: string; rows: [string, string][] }) {
@@ -23,6 +25,56 @@ function Pairs({ title, rows }: { title: string; rows: [string, string][] }) {
             ))}
           </tbody>
         </table>
+      )}
+    </section>
+  );
+}
+
+/** Points per chart the server samples a history down to (it keeps the first and last). */
+const POINTS_PER_CHART = 1000;
+const MAX_CHARTS = 24;
+
+function Charts({ runId, keys }: { runId: string; keys: string[] }) {
+  const [charts, setCharts] = useState<{ key: string; series: Series[] }[]>();
+  const [logScale, setLogScale] = useState(false);
+  useEffect(() => {
+    setCharts(undefined);
+    Promise.all(
+      keys.slice(0, MAX_CHARTS).map(async (key) => {
+        const res = await get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
+          run_ids: runId,
+          metric_key: key,
+          max_results: String(POINTS_PER_CHART),
+        });
+        const points = (res.metrics ?? [])
+          .map((m): [number, number] => [m.step, m.value])
+          .sort((a, b) => a[0] - b[0]);
+        return { key, series: [{ label: key, points }] };
+      }),
+    ).then(setCharts, () => setCharts([]));
+  }, [runId, keys.join('\0')]);
+  if (keys.length === 0) return null;
+  return (
+    <section>
+      <h2>
+        Charts{' '}
+        <label class="option">
+          <input
+            type="checkbox"
+            checked={logScale}
+            onChange={(e) => setLogScale((e.target as HTMLInputElement).checked)}
+          />{' '}
+          log scale
+        </label>
+      </h2>
+      {!charts ? (
+        <p class="notice">Loading…</p>
+      ) : (
+        <div class="charts">
+          {charts.map((c) => (
+            <MetricChart key={c.key} title={c.key} series={c.series} logScale={logScale} />
+          ))}
+        </div>
       )}
     </section>
   );
@@ -64,6 +116,7 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
         ]}
       />
       <Pairs title="Parameters" rows={sorted(data.params)} />
+      <Charts runId={info.run_id} keys={(data.metrics ?? []).map((m) => m.key).sort()} />
       <Pairs
         title="Metrics"
         rows={(data.metrics ?? [])
@@ -71,6 +124,7 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
           .sort((a, b) => a[0].localeCompare(b[0]))}
       />
       <Pairs title="Tags" rows={sorted(userTags)} />
+      <Artifacts runId={info.run_id} />
     </article>
   );
 }

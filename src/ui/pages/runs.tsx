@@ -25,14 +25,20 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
   const [, navigate] = useLocation();
   const filter = search.get('filter') ?? '';
   const order = search.get('order') ?? 'attributes.start_time DESC';
+  const selected = new Set((search.get('selected') ?? '').split(',').filter(Boolean));
   const [draft, setDraft] = useState(filter);
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState<Page | undefined>();
   const [error, setError] = useState<string>();
 
   const go = (changes: Record<string, string>) => {
-    const next = new URLSearchParams({ filter, order, ...changes });
-    if (!next.get('filter')) next.delete('filter');
+    const next = new URLSearchParams({
+      filter,
+      order,
+      selected: [...selected].join(','),
+      ...changes,
+    });
+    for (const key of ['filter', 'selected']) if (!next.get(key)) next.delete(key);
     navigate(`/experiments/${experimentId}?${next}`);
   };
 
@@ -63,6 +69,12 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
     }
     return { metrics: [...metrics].sort(), params: [...params].sort() };
   }, [page]);
+
+  const toggle = (id: string) => {
+    const next = new Set(selected);
+    if (!next.delete(id)) next.add(id);
+    go({ selected: [...next].join(',') });
+  };
 
   const sortable = (label: string, column: string) => {
     const active = order.startsWith(`${column} `);
@@ -112,11 +124,24 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
           <p class="summary">
             {page.runs.length} run{page.runs.length === 1 ? '' : 's'}
             {page.next || tokens.length > 1 ? ` on page ${tokens.length}` : ''}
+            {selected.size > 0 && (
+              <>
+                {' · '}
+                {selected.size} selected{' '}
+                <Link
+                  href={`/compare-runs?runs=${encodeURIComponent(JSON.stringify([...selected]))}`}
+                  class="compare-link"
+                >
+                  Compare
+                </Link>
+              </>
+            )}
           </p>
           <div class="scroll">
             <table class="grid runs">
               <thead>
                 <tr>
+                  <th aria-label="Select" />
                   {sortable('Run', 'attributes.run_name')}
                   {sortable('Started', 'attributes.start_time')}
                   <th>Status</th>
@@ -130,6 +155,14 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
                   const params = new Map((run.data.params ?? []).map((p) => [p.key, p.value]));
                   return (
                     <tr key={run.info.run_id} data-run-id={run.info.run_id}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${run.info.run_name || run.info.run_id}`}
+                          checked={selected.has(run.info.run_id)}
+                          onChange={() => toggle(run.info.run_id)}
+                        />
+                      </td>
                       <td>
                         <Link href={`/experiments/${experimentId}/runs/${run.info.run_id}`}>
                           {run.info.run_name || run.info.run_id}

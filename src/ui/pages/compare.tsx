@@ -1,0 +1,104 @@
+// Runs side by side (MLflow's `#/compare-runs?runs=[…]` link works too): each metric's histories
+// overlaid in one chart, and the params in a table whose differing rows stand out.
+import { useEffect, useState } from 'preact/hooks';
+import { Link, useSearch } from 'wouter-preact';
+import { ApiError, get, type Metric, type Run } from '../api.js';
+import { MetricChart, type Series } from '../chart.js';
+
+const POINTS_PER_RUN = 500;
+
+/** Run ids from `runs=["a","b"]` (MLflow's form) or `runs=a,b`. */
+export function runIdsOf(search: string): string[] {
+  const raw = new URLSearchParams(search).get('runs') ?? '';
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (Array.isArray(parsed)) return parsed.map(String);
+  } catch {
+    // not JSON: a comma-separated list
+  }
+  return raw.split(',').filter(Boolean);
+}
+
+export function ComparePage() {
+  const ids = runIdsOf(useSearch());
+  const [runs, setRuns] = useState<Run[]>();
+  const [charts, setCharts] = useState<{ key: string; series: Series[] }[]>([]);
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    Promise.all(
+      ids.map((id) => get<{ run: Run }>('runs/get', { run_id: id }).then((r) => r.run)),
+    ).then(setRuns, (err: ApiError) => setError(err.message));
+  }, [ids.join()]);
+  useEffect(() => {
+    if (!runs) return;
+    const keys = [...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))].sort();
+    const name = new Map(runs.map((r) => [r.info.run_id, r.info.run_name || r.info.run_id]));
+    Promise.all(
+      keys.map(async (key) => {
+        const query = new URLSearchParams({ metric_key: key, max_results: String(POINTS_PER_RUN) });
+        for (const r of runs) query.append('run_ids', r.info.run_id);
+        const res = await get<{ metrics?: (Metric & { run_id: string })[] }>(
+          `metrics/get-history-bulk-interval?${query}`,
+        );
+        const byRun = new Map<string, [number, number][]>();
+        for (const m of res.metrics ?? []) {
+          if (!byRun.has(m.run_id)) byRun.set(m.run_id, []);
+          byRun.get(m.run_id)!.push([m.step, m.value]);
+        }
+        return {
+          key,
+          series: [...byRun].map(([id, points]) => ({
+            label: name.get(id) ?? id,
+            points: points.sort((a, b) => a[0] - b[0]),
+          })),
+        };
+      }),
+    ).then(setCharts, () => setCharts([]));
+  }, [runs]);
+  if (error) return <p class="error">{error}</p>;
+  if (!runs) return <p class="notice">Loading…</p>;
+  const paramKeys = [
+    ...new Set(runs.flatMap((r) => (r.data.params ?? []).map((p) => p.key))),
+  ].sort();
+  const paramOf = (r: Run, key: string) => r.data.params?.find((p) => p.key === key)?.value ?? '';
+  return (
+    <section>
+      <h1>Comparing {runs.length} runs</h1>
+      <div class="scroll">
+        <table class="grid compare">
+          <thead>
+            <tr>
+              <th>Parameter</th>
+              {runs.map((r) => (
+                <th key={r.info.run_id}>
+                  <Link href={`/experiments/${r.info.experiment_id}/runs/${r.info.run_id}`}>
+                    {r.info.run_name || r.info.run_id}
+                  </Link>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {paramKeys.map((key) => {
+              const values = runs.map((r) => paramOf(r, key));
+              const differs = new Set(values).size > 1;
+              return (
+                <tr key={key} class={differs ? 'differs' : ''}>
+                  <th>{key}</th>
+                  {values.map((v, i) => (
+                    <td key={i}>{v}</td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <div class="charts">
+        {charts.map((c) => (
+          <MetricChart key={c.key} title={c.key} series={c.series} />
+        ))}
+      </div>
+    </section>
+  );
+}
