@@ -21,7 +21,10 @@ export class ApiError extends Error {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${projectBase}/api/2.0/mlflow/${path}`, {
+  const url = path.startsWith('/')
+    ? `${projectBase}${path}`
+    : `${projectBase}/api/2.0/mlflow/${path}`;
+  const res = await fetch(url, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -43,6 +46,7 @@ export function get<T>(path: string, query: Record<string, string> = {}): Promis
   const joiner = path.includes('?') ? '&' : '?';
   return call<T>('GET', extra ? `${path}${joiner}${extra}` : path);
 }
+/** A POST to MLflow's API (`runs/search`), or to any path below the project (`/api/trackd/v1/…`). */
 export const post = <T>(path: string, body: unknown) => call<T>('POST', path, body);
 
 export interface KeyValue {

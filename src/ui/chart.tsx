@@ -74,3 +74,56 @@ export function MetricChart({
     />
   );
 }
+
+export interface Band {
+  label: string;
+  /** [step, mean, std] in step order. */
+  points: [number, number, number][];
+}
+
+/** Each group's mean along the steps with its ± std band shaded. */
+export function BandChart({ title, bands }: { title: string; bands: Band[] }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const lines: Series[] = bands.flatMap((b) => [
+      { label: b.label, points: b.points.map(([s, m]): [number, number] => [s, m]) },
+      {
+        label: `${b.label} −std`,
+        points: b.points.map(([s, m, sd]): [number, number] => [s, m - sd]),
+      },
+      {
+        label: `${b.label} +std`,
+        points: b.points.map(([s, m, sd]): [number, number] => [s, m + sd]),
+      },
+    ]);
+    const plot = new uPlot(
+      {
+        title,
+        width: Math.min(760, el.clientWidth || 760),
+        height: 300,
+        scales: { x: { time: false } },
+        axes: [{ label: 'step' }, {}],
+        series: [
+          {},
+          ...lines.map((line, i) => {
+            const color = COLORS[Math.floor(i / 3) % COLORS.length];
+            return i % 3 === 0
+              ? { label: line.label, stroke: color, width: 2, spanGaps: true }
+              : { label: line.label, stroke: `${color}55`, width: 1, spanGaps: true };
+          }),
+        ],
+        // Shade between +std (3i+3) and −std (3i+2) of each group.
+        bands: bands.map((_, i) => ({
+          series: [3 * i + 3, 3 * i + 2] as [number, number],
+          fill: `${COLORS[i % COLORS.length]}22`,
+        })),
+      },
+      aligned(lines),
+      el,
+    );
+    return () => plot.destroy();
+  }, [title, bands]);
+  return <div class="chart" ref={box} data-metric={title} data-bands={bands.length} />;
+}

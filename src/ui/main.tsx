@@ -3,17 +3,18 @@
 // view is a link. Talks to the server only through its public REST API (api.ts).
 import { render } from 'preact';
 import { Link, Route, Router, Switch } from 'wouter-preact';
-import { useHashLocation } from 'wouter-preact/use-hash-location';
 import { projectName } from './api.js';
+import { useRoute, useViewSearch } from './location.js';
 import { ComparePage } from './pages/compare.js';
 import { ExperimentsPage } from './pages/experiments.js';
+import { GroupsPage } from './pages/groups.js';
 import { RunPage } from './pages/run.js';
 import { RunsPage } from './pages/runs.js';
 import './styles.css';
 
 function App() {
   return (
-    <Router hook={useHashLocation}>
+    <Router hook={useRoute} searchHook={useViewSearch}>
       <header class="top">
         <Link href="/" class="brand">
           trackd
@@ -29,6 +30,9 @@ function App() {
           </Route>
           <Route path="/compare-runs">
             <ComparePage />
+          </Route>
+          <Route path="/experiments/:experimentId/groups">
+            {(params) => <GroupsPage experimentId={params.experimentId} />}
           </Route>
           <Route path="/experiments/:experimentId/runs/:runId">
             {(params) => <RunPage experimentId={params.experimentId} runId={params.runId} />}

@@ -238,6 +238,34 @@ describe('the web UI', () => {
     const acc = page.locator('.chart[data-metric=acc]');
     await acc.locator('canvas').waitFor();
     await expect(acc.getAttribute('data-series')).resolves.toBe('3');
+
+    // MLflow's own compare link carries its query inside the hash.
+    const ids = JSON.stringify(chosen.slice(0, 2).map((r) => r.id));
+    await page.goto(
+      `${base()}#/compare-runs?runs=${encodeURIComponent(ids)}&experiments=["${experimentId}"]`,
+    );
+    await page.waitForSelector('table.compare');
+    await expect(page.locator('table.compare thead th').count()).resolves.toBe(3);
+  });
+
+  it('groups the runs by a param and reads the mean and std the test computed itself', async () => {
+    await page.goto(`${base()}#/experiments/${experimentId}`);
+    await page.click('a.groups-link');
+    await page.selectOption('select[name=by]', 'params.opt');
+    await page.selectOption('select[name=metric]', 'acc');
+    await page.waitForSelector('table.group-stats tbody tr');
+    for (const opt of ['sa', 'ga']) {
+      const values = runs.filter((r) => r.opt === opt).map((r) => r.acc);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+      const row = page.locator(`table.group-stats tr[data-group="opt=${opt}"]`);
+      expect(Number(await row.locator('[data-stat=mean]').innerText())).toBeCloseTo(mean, 3);
+      expect(Number(await row.locator('[data-stat=std]').innerText())).toBeCloseTo(std, 3);
+    }
+    await expect(page.locator('.chart[data-bands]').getAttribute('data-bands')).resolves.toBe('2');
+    // The view is a link.
+    expect(page.url()).toContain('by=params.opt');
+    expect(page.url()).toContain('metric=acc');
   });
 
   it("shows MLflow's own error text for a malformed filter", async () => {

@@ -2,10 +2,12 @@
 import type { AnyEndpoint } from '../../http/endpoint.js';
 import { experimentEndpoints } from './experiments.js';
 import { metricEndpoints } from './metrics.js';
+import { runGroupEndpoints } from './run-groups.js';
 import { runEndpoints } from './runs.js';
 
 export const trackingEndpoints: AnyEndpoint[] = [
   ...experimentEndpoints,
   ...runEndpoints,
   ...metricEndpoints,
+  ...runGroupEndpoints,
 ];

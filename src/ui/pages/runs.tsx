@@ -95,7 +95,13 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
   return (
     <section>
       <nav class="crumbs">
-        <Link href="/">Experiments</Link> › Experiment {experimentId}
+        <Link href="/">Experiments</Link> › Experiment {experimentId} ·{' '}
+        <Link
+          href={`/experiments/${experimentId}/groups${filter ? `?${new URLSearchParams({ filter })}` : ''}`}
+          class="groups-link"
+        >
+          Group and aggregate
+        </Link>
       </nav>
       <form
         class="filter"
