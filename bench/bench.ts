@@ -16,12 +16,21 @@ import { buildRows, markdownTable, recordInBenchmarks, textTable, verdict } from
 import { rawInsertPointsPerSecond } from './sqlite-limit.js';
 import { MLFLOW_BIN, ROOT, startMlflow, startTrackd, stopAll } from './servers.js';
 import { measureAuthCost } from './auth-cost.js';
+import { measureUi } from './ui.js';
 import { measureServer, type Figures, type Section, type Sizes } from './suite.js';
 import { MIB, writeRaw } from './transfer.js';
 import { SEARCH } from './data.js';
 
 const GIB = 1024 * MIB;
-const ALL_SECTIONS: Section[] = ['ingest', 'metric', 'search', 'history', 'artifacts', 'auth'];
+const ALL_SECTIONS: Section[] = [
+  'ingest',
+  'metric',
+  'search',
+  'history',
+  'artifacts',
+  'auth',
+  'ui',
+];
 
 const FULL: Sizes = {
   ingestRuns: 32,
@@ -172,6 +181,20 @@ async function main() {
       serverCpu += serverCpuSeconds;
       for (const line of lines) console.log(`  [trackd] ${line}`);
       notes.push(...lines);
+    }
+
+    if (sections.has('ui')) {
+      const uiDir = path.join(tmp, 'ui');
+      fs.mkdirSync(uiDir);
+      const ui = await measureUi(
+        uiDir,
+        quick
+          ? { tableRuns: 2000, chartRuns: 5, chartPoints: 20_000 }
+          : { tableRuns: 100_000, chartRuns: 20, chartPoints: 1_000_000 },
+      );
+      serverCpu += ui.serverCpuSeconds;
+      for (const line of ui.lines) console.log(`  [trackd] ${line}`);
+      notes.push(...ui.lines);
     }
 
     let mlflowFigures: Figures | undefined;

@@ -49,8 +49,8 @@ export interface Figures {
   notes: string[];
 }
 
-/** `auth` is measured apart (auth-cost.ts); the others here. */
-export type Section = 'ingest' | 'metric' | 'search' | 'history' | 'artifacts' | 'auth';
+/** `auth` and `ui` are measured apart (auth-cost.ts, ui.ts); the others here. */
+export type Section = 'ingest' | 'metric' | 'search' | 'history' | 'artifacts' | 'auth' | 'ui';
 
 async function call(base: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await request(`${base}${path}`, {

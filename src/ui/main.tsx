@@ -8,6 +8,7 @@ import { useRoute, useViewSearch } from './location.js';
 import { ComparePage } from './pages/compare.js';
 import { ExperimentsPage } from './pages/experiments.js';
 import { GroupsPage } from './pages/groups.js';
+import { ModelPage, ModelsPage } from './pages/models.js';
 import { RunPage } from './pages/run.js';
 import { RunsPage } from './pages/runs.js';
 import './styles.css';
@@ -22,11 +23,19 @@ function App() {
         <span class="project" title="project">
           {projectName}
         </span>
+        <Link href="/">Experiments</Link>
+        <Link href="/models">Models</Link>
       </header>
       <main>
         <Switch>
           <Route path="/">
             <ExperimentsPage />
+          </Route>
+          <Route path="/models">
+            <ModelsPage />
+          </Route>
+          <Route path="/models/:name">
+            {(params) => <ModelPage name={decodeURIComponent(params.name)} />}
           </Route>
           <Route path="/compare-runs">
             <ComparePage />

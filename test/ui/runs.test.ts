@@ -112,6 +112,12 @@ beforeAll(async () => {
     );
     if (res.status !== 200) throw new Error(`upload ${file}: ${res.status} ${res.text}`);
   }
+  await api('ui-a', 'registered-models/create', { name: 'annealer v2' });
+  await api('ui-a', 'model-versions/create', {
+    name: 'annealer v2',
+    source: `runs:/${runs[7].id}/model`,
+    run_id: runs[7].id,
+  });
   const other = await api('ui-b', 'experiments/create', { name: 'elsewhere' });
   await api('ui-b', 'runs/create', {
     experiment_id: String(other.experiment_id),
@@ -266,6 +272,40 @@ describe('the web UI', () => {
     // The view is a link.
     expect(page.url()).toContain('by=params.opt');
     expect(page.url()).toContain('metric=acc');
+  });
+
+  it('follows a registered model to the run it came from', async () => {
+    await page.goto(`${base()}#/models`);
+    await page.click('table.models a:text-is("annealer v2")');
+    await page.waitForSelector('table.versions tr[data-version="1"]');
+    await page.click('table.versions a.source-run');
+    await page.waitForSelector('h1');
+    await expect(page.locator('h1').innerText()).resolves.toBe(runs[7].name);
+  });
+
+  it('follows an active run: new metrics appear on its page and in the table without a reload', async () => {
+    const run = runs[5];
+    await page.goto(`${base()}#/experiments/${experimentId}/runs/${run.id}`);
+    await page.waitForSelector('h1');
+    await api('ui-a', 'runs/log-metric', {
+      run_id: run.id,
+      key: 'live',
+      value: 1,
+      timestamp: 1,
+      step: 0,
+    });
+    await page.locator('.chart[data-metric=live] canvas').waitFor({ timeout: 15_000 });
+
+    await page.goto(`${base()}#/experiments/${experimentId}`);
+    await page.waitForSelector('table.runs tbody tr');
+    await api('ui-a', 'runs/log-metric', {
+      run_id: run.id,
+      key: 'fresh',
+      value: 2,
+      timestamp: 1,
+      step: 0,
+    });
+    await page.locator('table.runs th button:text-is("fresh")').waitFor({ timeout: 15_000 });
   });
 
   it("shows MLflow's own error text for a malformed filter", async () => {

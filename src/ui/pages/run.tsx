@@ -5,6 +5,7 @@ import { ApiError, get, type KeyValue, type Metric, type Run } from '../api.js';
 import { Artifacts } from '../artifacts.js';
 import { MetricChart, type Series } from '../chart.js';
 import { dateTime, duration, number } from '../format.js';
+import { useLiveTick } from '../live.js';
 
 function Pairs({ title, rows }: { title: string; rows: [string, string][] }) {
   return (
@@ -34,11 +35,11 @@ function Pairs({ title, rows }: { title: string; rows: [string, string][] }) {
 const POINTS_PER_CHART = 1000;
 const MAX_CHARTS = 24;
 
-function Charts({ runId, keys }: { runId: string; keys: string[] }) {
+function Charts({ runId, keys, tick }: { runId: string; keys: string[]; tick: number }) {
   const [charts, setCharts] = useState<{ key: string; series: Series[] }[]>();
   const [logScale, setLogScale] = useState(false);
   useEffect(() => {
-    setCharts(undefined);
+    if (tick === 0) setCharts(undefined);
     Promise.all(
       keys.slice(0, MAX_CHARTS).map(async (key) => {
         const res = await get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
@@ -52,7 +53,7 @@ function Charts({ runId, keys }: { runId: string; keys: string[] }) {
         return { key, series: [{ label: key, points }] };
       }),
     ).then(setCharts, () => setCharts([]));
-  }, [runId, keys.join('\0')]);
+  }, [runId, keys.join('\0'), tick]);
   if (keys.length === 0) return null;
   return (
     <section>
@@ -86,13 +87,14 @@ const sorted = (pairs: KeyValue[] = []) =>
 export function RunPage({ experimentId, runId }: { experimentId: string; runId: string }) {
   const [run, setRun] = useState<Run | undefined>();
   const [error, setError] = useState<string>();
+  const tick = useLiveTick(run?.info.status === 'RUNNING');
+  useEffect(() => setRun(undefined), [runId]);
   useEffect(() => {
-    setRun(undefined);
     get<{ run: Run }>('runs/get', { run_id: runId }).then(
       (res) => setRun(res.run),
       (err: ApiError) => setError(err.message),
     );
-  }, [runId]);
+  }, [runId, tick]);
   if (error) return <p class="error">{error}</p>;
   if (!run) return <p class="notice">Loading…</p>;
   const { info, data } = run;
@@ -116,7 +118,11 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
         ]}
       />
       <Pairs title="Parameters" rows={sorted(data.params)} />
-      <Charts runId={info.run_id} keys={(data.metrics ?? []).map((m) => m.key).sort()} />
+      <Charts
+        runId={info.run_id}
+        keys={(data.metrics ?? []).map((m) => m.key).sort()}
+        tick={tick}
+      />
       <Pairs
         title="Metrics"
         rows={(data.metrics ?? [])

@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Link, useLocation, useSearch } from 'wouter-preact';
 import { ApiError, post, type Run } from '../api.js';
 import { dateTime, number } from '../format.js';
+import { useLiveTick } from '../live.js';
 
 const PAGE_SIZE = 100;
 
@@ -45,9 +46,10 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
   useEffect(() => setDraft(filter), [filter]);
   useEffect(() => setTokens([undefined]), [experimentId, filter, order]);
   const token = tokens[tokens.length - 1];
+  const tick = useLiveTick(!!page?.runs.some((r) => r.info.status === 'RUNNING'));
+  useEffect(() => setPage(undefined), [experimentId, filter, order, token]);
   useEffect(() => {
     setError(undefined);
-    setPage(undefined);
     post<{ runs?: Run[]; next_page_token?: string }>('runs/search', {
       experiment_ids: [experimentId],
       filter,
@@ -58,7 +60,7 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
       (res) => setPage({ runs: res.runs ?? [], next: res.next_page_token }),
       (err: ApiError) => setError(err.message),
     );
-  }, [experimentId, filter, order, token]);
+  }, [experimentId, filter, order, token, tick]);
 
   const columns = useMemo(() => {
     const metrics = new Set<string>();

@@ -1,0 +1,119 @@
+// The web UI's figures, in headless Chromium (Debian's, driven by playwright-core): what the first
+// load of a page costs (JS + CSS, gzipped), how long the runs table of a large experiment takes to
+// paint, and how long a compare page of many long histories takes to draw its chart.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { request } from 'undici';
+import { seedHistory, seedRuns } from './data.js';
+import { ROOT, startTrackd } from './servers.js';
+
+export interface UiSizes {
+  tableRuns: number;
+  chartRuns: number;
+  chartPoints: number;
+}
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+async function json(base: string, p: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await request(`${base}${p}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  if (res.statusCode !== 200) throw new Error(`${p}: ${res.statusCode} ${text}`);
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** Bytes of the page's scripts and styles, gzipped, as a browser downloads them on first load. */
+function bundleBytes(): number {
+  const dir = path.join(ROOT, 'dist/ui/assets');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.(js|css)$/.test(f))
+    .reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dir, f))).length, 0);
+}
+
+export async function measureUi(
+  tmp: string,
+  sizes: UiSizes,
+): Promise<{ lines: string[]; serverCpuSeconds: number }> {
+  const executablePath = CHROMIUM.find((p): p is string => !!p && fs.existsSync(p));
+  const kib = bundleBytes() / 1024;
+  const lines = [`ui first load: ${kib.toFixed(0)} KiB of JS + CSS gzipped (target < 300 KB)`];
+  if (!executablePath) {
+    return {
+      lines: [...lines, 'ui timings skipped: no Chromium (test/ui/install-chromium.sh)'],
+      serverCpuSeconds: 0,
+    };
+  }
+  const server = await startTrackd(tmp, path.join(tmp, 'ui.log'));
+  const dbFile = path.join(tmp, 'default', 'mlflow.db');
+  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+  let serverCpuSeconds: number | undefined;
+  try {
+    const table = await json(server.url, '/api/2.0/mlflow/experiments/create', {
+      name: 'ui-table',
+    });
+    const tableId = Number(table.experiment_id);
+    seedRuns(dbFile, {
+      experimentId: tableId,
+      artifactRoot: 'mlflow-artifacts:/ui',
+      from: 0,
+      count: sizes.tableRuns,
+    });
+    const charts = await json(server.url, '/api/2.0/mlflow/experiments/create', {
+      name: 'ui-charts',
+    });
+    const runIds: string[] = [];
+    for (let i = 0; i < sizes.chartRuns; i++) {
+      const made = await json(server.url, '/api/2.0/mlflow/runs/create', {
+        experiment_id: charts.experiment_id,
+      });
+      const id = (made.run as { info: { run_id: string } }).info.run_id;
+      seedHistory(dbFile, id, 'loss', sizes.chartPoints);
+      runIds.push(id);
+    }
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Time from the navigation's start until the first full page of rows has been painted.
+    await page.goto(`${server.url}/#/experiments/${tableId}`);
+    await page.waitForFunction(
+      () => document.querySelectorAll('table.runs tbody tr').length >= 100,
+      undefined,
+      { timeout: 60_000 },
+    );
+    const tableMs = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))),
+    );
+    lines.push(
+      `ui runs table of ${sizes.tableRuns.toLocaleString('en')} runs painted ${tableMs.toFixed(0)} ms after navigation (target < 1.5 s)`,
+    );
+
+    const compare = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await compare.goto(
+      `${server.url}/#/compare-runs?runs=${encodeURIComponent(JSON.stringify(runIds))}`,
+    );
+    await compare.waitForFunction(
+      (n) => document.querySelector(`.chart[data-metric=loss][data-series="${n}"] canvas`) !== null,
+      sizes.chartRuns,
+      { timeout: 60_000 },
+    );
+    const chartMs = await compare.evaluate(
+      () =>
+        new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))),
+    );
+    lines.push(
+      `ui chart of ${sizes.chartRuns} runs × ${sizes.chartPoints.toLocaleString('en')} points drawn ${chartMs.toFixed(0)} ms after navigation (target < 1 s)`,
+    );
+  } finally {
+    await browser.close();
+    serverCpuSeconds = server.cpuSeconds();
+    await server.stop();
+  }
+  return { lines, serverCpuSeconds: serverCpuSeconds ?? 0 };
+}
