@@ -71,31 +71,27 @@ async function measure(
   for (const signing of signings) {
     const headers = auth[signing] ? { authorization: auth[signing]! } : undefined;
     const base = (round * 10 + signings.indexOf(signing)) * 1_000_000;
-    into.logMetric[signing].push(
-      await load({
-        url: `${server.url}/api/2.0/mlflow/runs/log-metric`,
+    const signed = (
+      path: string,
+      connections: number,
+      amount: number,
+      body: typeof logMetricBody,
+    ) =>
+      load({
+        url: `${server.url}/api/2.0/mlflow/runs/${path}`,
         method: 'POST',
-        connections: 32,
-        amount: sizes.logMetricRequests,
+        connections,
+        amount,
         maxSeconds: sizes.maxSeconds,
-        body: (n) => logMetricBody(base + n, runIds),
+        body: (n) => body(base + n, runIds),
         serverCpuSeconds: () => server.cpuSeconds(),
         headers,
-      }),
+      });
+    into.logMetric[signing].push(
+      await signed('log-metric', 32, sizes.logMetricRequests, logMetricBody),
     );
     if (signing === 'password') continue;
-    into.logBatch[signing].push(
-      await load({
-        url: `${server.url}/api/2.0/mlflow/runs/log-batch`,
-        method: 'POST',
-        connections: 4,
-        amount: sizes.logBatchRequests,
-        maxSeconds: sizes.maxSeconds,
-        body: (n) => logBatchBody(base + n, runIds),
-        serverCpuSeconds: () => server.cpuSeconds(),
-        headers,
-      }),
-    );
+    into.logBatch[signing].push(await signed('log-batch', 4, sizes.logBatchRequests, logBatchBody));
   }
 }
 

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { Accounts } from './auth/accounts.js';
-import { TOKEN_SCOPES, type TokenScope } from './auth/tokens.js';
+import { parseToken, TOKEN_SCOPES, type TokenScope } from './auth/tokens.js';
 import { loadConfig } from './config.js';
 import { validateProjectName } from './http/project-scope.js';
 import { ServerStore } from './store/server/server-store.js';
@@ -153,7 +153,7 @@ export function addAdminCommands(program: Command): void {
     .description('revoke a token by its id (the part after trkd_) or its whole text')
     .option(...dataDir)
     .action(async (tokenId: string, flags: DataDirFlag) => {
-      const id = tokenId.startsWith('trkd_') ? tokenId.split('_')[1] : tokenId;
+      const id = parseToken(tokenId)?.publicId ?? tokenId;
       const revoked = await withAccounts(flags, (a) => a.store.revokeToken(id));
       if (!revoked) throw new Error(`no active token ${id}`);
       console.log(`revoked ${id}`);

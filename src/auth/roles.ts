@@ -12,11 +12,6 @@ export type Standing = ProjectRole | 'admin' | 'none';
 
 const RANK: Record<Standing, number> = { none: 0, read: 1, edit: 2, manage: 3, admin: 4 };
 
-/** The standing an endpoint of this access class needs. */
-export function neededFor(access: Access): Standing {
-  return access;
-}
-
 export function atLeast(have: Standing, need: Standing): boolean {
   return RANK[have] >= RANK[need];
 }

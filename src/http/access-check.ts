@@ -30,25 +30,18 @@ function denied(principal: Principal, need: Standing, project?: string): MlflowE
   );
 }
 
-/** Which project an endpoint's request is about; undefined for server-wide ones (list, create). */
-function projectOfRequest(
-  endpoint: AnyEndpoint,
-  params: Record<string, string>,
-): string | undefined {
-  return endpoint.scope === 'server' ? params.workspace_name : undefined;
-}
-
 export function accessCheck(endpoint: AnyEndpoint, authenticator: Authenticator): RequestHandler {
   const need: Standing = endpoint.access;
   return (req, _res, next) => {
     const principal = req.principal;
     // The common case of a server without authentication (or an admin's own password) costs nothing.
     if (principal.isAdmin && !principal.token) return next();
+    // Server-scoped endpoints are about the project they name, if any (none for list, create).
     let project: string | undefined;
     try {
       project =
         endpoint.scope === 'server'
-          ? projectOfRequest(endpoint, req.params as Record<string, string>)
+          ? (req.params as Record<string, string | undefined>).workspace_name
           : projectOf(req);
     } catch (err) {
       return next(err);
