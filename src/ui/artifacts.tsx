@@ -192,7 +192,7 @@ export function Artifacts({ runId }: { runId: string }) {
               </li>
             ))}
           </ul>
-          {selected && <Preview runId={runId} file={selected} />}
+          {selected && <Preview key={selected.path} runId={runId} file={selected} />}
         </div>
       )}
     </section>

@@ -168,6 +168,7 @@ describe('the web UI', () => {
       '"best_acc": 0.97',
     );
     await files.locator('button:text-is("table.csv")').click();
+    await page.waitForSelector('.preview table.csv tbody tr');
     await expect(page.locator('.preview table.csv tbody tr').allInnerTexts()).resolves.toEqual([
       'sa\t0,9',
       'ga\t0.8',
