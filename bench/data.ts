@@ -98,6 +98,48 @@ function historyByRunKey(db: SQLite.Database): boolean {
 }
 
 /**
+ * What trackd's metric store keeps beside an in-order history (migration 0007), written for
+ * seeded points as the server would have written it had they been logged one by one; a no-op
+ * on databases without those tables (MLflow's, trackd's before 0007).
+ */
+function rankMarks(db: SQLite.Database) {
+  const has = db
+    .prepare("select 1 from sqlite_master where type = 'table' and name = 'metric_series'")
+    .get();
+  if (!has) return { mark: () => {}, series: () => {} };
+  const mark = db.prepare(
+    `insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan)
+     values (?, ?, ?, ?, ?, ?, 0)`,
+  );
+  const series = db.prepare(
+    `insert or replace into metric_series (run_key, key, points, in_order, last_timestamp,
+       last_step, last_value, last_is_nan) values (?, ?, ?, 1, ?, ?, ?, 0)`,
+  );
+  return {
+    /** The point of rank `rank`: a mark when the rank is one (every 32nd). */
+    mark: (
+      runKey: unknown,
+      key: string,
+      rank: number,
+      time: number,
+      step: number,
+      value: number,
+    ) => {
+      if (rank % 32 === 0) mark.run(runKey, key, rank, time, step, value);
+    },
+    /** The history's count and last point. */
+    series: (
+      runKey: unknown,
+      key: string,
+      points: number,
+      time: number,
+      step: number,
+      value: number,
+    ) => series.run(runKey, key, points, time, step, value),
+  };
+}
+
+/**
  * Inserts runs `from` … `from + count - 1` into experiment `experimentId`, each with 20 params,
  * 10 metrics (latest value and one history point) and 5 tags (one is `mlflow.runName`), into
  * MLflow's file or ours.
@@ -129,6 +171,7 @@ export function seedRuns(
     const latest = db.prepare(
       'insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan) values (?, ?, ?, ?, 0, 0)',
     );
+    const ranks = rankMarks(db);
     const insertRange = db.transaction((start: number, end: number) => {
       for (let i = start; i < end; i++) {
         const id = seededRunId(i);
@@ -148,6 +191,8 @@ export function seedRuns(
           const value = unit(i * METRICS_PER_RUN + m);
           metric.run(historyRun, `m${m}`, value, started);
           latest.run(id, `m${m}`, value, started);
+          ranks.mark(historyRun, `m${m}`, 0, started, 0, value);
+          ranks.series(historyRun, `m${m}`, 1, started, 0, value);
         }
       }
     });
@@ -170,10 +215,15 @@ export function seedHistory(file: string, runId: string, key: string, points: nu
     const historyRun = byKey
       ? db.prepare('select run_key from runs where run_uuid = ?').pluck().get(runId)
       : runId;
+    const ranks = rankMarks(db);
     const insertRange = db.transaction((start: number, end: number) => {
-      for (let i = start; i < end; i++) metric.run(historyRun, key, unit(i), BASE_TIME + i, i);
+      for (let i = start; i < end; i++) {
+        metric.run(historyRun, key, unit(i), BASE_TIME + i, i);
+        ranks.mark(historyRun, key, i, BASE_TIME + i, i, unit(i));
+      }
     });
     for (let i = 0; i < points; i += 50_000) insertRange(i, Math.min(points, i + 50_000));
+    ranks.series(historyRun, key, points, BASE_TIME + points - 1, points - 1, unit(points - 1));
     db.prepare(
       `insert or replace into latest_metrics (run_uuid, key, value, timestamp, step, is_nan)
        values (?, ?, ?, ?, ?, 0)`,

@@ -24,6 +24,9 @@ async function json(base: string, p: string, body: unknown): Promise<Record<stri
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    // A connection a call: seeding blocks this process for seconds between calls, long enough
+    // for the server to close an idle kept-alive one just as the next request goes out on it.
+    reset: true,
   });
   const text = await res.body.text();
   if (res.statusCode !== 200) throw new Error(`${p}: ${res.statusCode} ${text}`);

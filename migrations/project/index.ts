@@ -7,6 +7,7 @@ import * as m0003 from './0003_model_registry.js';
 import * as m0004 from './0004_covering_search_indexes.js';
 import * as m0005 from './0005_metrics_without_rowid.js';
 import * as m0006 from './0006_metric_run_key.js';
+import * as m0007 from './0007_metric_rank_marks.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_covering_search_indexes': m0004,
   '0005_metrics_without_rowid': m0005,
   '0006_metric_run_key': m0006,
+  '0007_metric_rank_marks': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

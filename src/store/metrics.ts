@@ -2,6 +2,13 @@
 // value kept up to date in the same transaction so searches and run views never scan history.
 import { sql } from 'kysely';
 import type { Db } from './experiments.js';
+import {
+  compareKeyOrder,
+  markOutOfOrder,
+  sampleInOrder,
+  SeriesWriter,
+  type StoredPoint,
+} from './metric-ranks.js';
 import { sqliteStatementsOf, type SqliteStatements } from './sqlite-statements.js';
 
 export interface MetricPoint {
@@ -9,14 +16,6 @@ export interface MetricPoint {
   value: number;
   timestamp: number;
   step: number;
-}
-
-interface StoredPoint {
-  key: string;
-  value: number;
-  timestamp: number;
-  step: number;
-  is_nan: number;
 }
 
 /** NaN is stored as 0 with is_nan set, as MLflow's SQL store does (SQL engines lack NaN). */
@@ -78,10 +77,26 @@ const UPSERT_LATEST_SQL =
   'step = excluded.step, is_nan = excluded.is_nan ' +
   'where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)';
 
+/** The points of each key, each key's in the metrics table's key order. */
+function byKeyInKeyOrder(rows: StoredPoint[]): StoredPoint[][] {
+  const groups = new Map<string, StoredPoint[]>();
+  for (const row of rows) {
+    const group = groups.get(row.key);
+    if (group) group.push(row);
+    else groups.set(row.key, [row]);
+  }
+  return [...groups.values()].map((group) =>
+    group.every((p, i) => i === 0 || compareKeyOrder(group[i - 1], p) <= 0)
+      ? group
+      : group.sort(compareKeyOrder),
+  );
+}
+
 /**
  * The SQLite fast path of `writeMetrics`: one prepared single-row statement run per point, as the
  * raw insert limit in bench/sqlite-limit.ts does. Building and compiling Kysely's multi-row
- * INSERTs cost more than SQLite spent storing the rows (log-batch of 1000 points).
+ * INSERTs cost more than SQLite spent storing the rows (log-batch of 1000 points). A key's points
+ * go in in key order, so a batch of an in-order history keeps it in order (metric-ranks.ts).
  */
 function writeWithStatements(
   statements: SqliteStatements,
@@ -90,7 +105,15 @@ function writeWithStatements(
   latest: StoredPoint[],
 ): void {
   const insert = statements.prepare(INSERT_POINT_SQL);
-  for (const r of rows) insert.run(run.key, r.key, r.value, r.timestamp, r.step, r.is_nan);
+  for (const group of byKeyInKeyOrder(rows)) {
+    const series = new SeriesWriter(statements, run.key, group[0].key);
+    for (const r of group) {
+      if (insert.run(run.key, r.key, r.value, r.timestamp, r.step, r.is_nan).changes) {
+        series.add(r);
+      }
+    }
+    series.save();
+  }
   const upsert = statements.prepare(UPSERT_LATEST_SQL);
   for (const r of latest) upsert.run(run.id, r.key, r.value, r.timestamp, r.step, r.is_nan);
 }
@@ -134,6 +157,7 @@ export async function writeMetrics(db: Db, run: MetricRun, metrics: MetricPoint[
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
+  await markOutOfOrder(db, run.key, rows);
   for (let i = 0; i < latest.length; i += INSERT_CHUNK) {
     await db
       .insertInto('latest_metrics')
@@ -181,9 +205,48 @@ export async function getMetricHistory(
   return { metrics: (hasMore ? rows.slice(0, page.maxResults) : rows).map(fromStored), hasMore };
 }
 
+/** The general sample in SQL: NTILE over the history sorted by step, then the last point. */
+async function sampleInSql(
+  db: Db,
+  runId: string,
+  key: string,
+  buckets: number,
+  steps?: { start: number; end: number },
+): Promise<StoredPoint[]> {
+  const range = steps ? sql`and step >= ${steps.start} and step <= ${steps.end}` : sql``;
+  const { rows } = await sql<StoredPoint>`
+    select key, value, timestamp, step, is_nan from (
+      select key, value, timestamp, step, is_nan,
+             row_number() over (partition by bucket order by step, timestamp, value, is_nan) as rn
+      from (
+        select key, value, timestamp, step, is_nan,
+               ntile(${buckets}) over (order by step, timestamp, value, is_nan) as bucket
+        from metrics where run_key = ${runKeyOf(runId)} and key = ${key} ${range}
+      ) bucketed
+    ) ranked
+    where rn = 1
+    order by step, timestamp, value, is_nan`.execute(db);
+  const { rows: lastRows } = await sql<StoredPoint>`
+    select key, value, timestamp, step, is_nan from metrics
+    where run_key = ${runKeyOf(runId)} and key = ${key} ${range}
+    order by step desc, timestamp desc, value desc, is_nan desc limit 1`.execute(db);
+  const last = lastRows[0];
+  const sameAs = (a: StoredPoint, b: StoredPoint) =>
+    a.step === b.step &&
+    a.timestamp === b.timestamp &&
+    a.is_nan === b.is_nan &&
+    (a.is_nan === 1 || a.value === b.value);
+  if (last && (!rows.length || !sameAs(rows[rows.length - 1], last))) {
+    if (rows.length >= buckets) rows[rows.length - 1] = last;
+    else rows.push(last);
+  }
+  return rows;
+}
+
 /**
  * Up to `maxResults` points per run, evenly spread over the ordered history (optionally within a
- * step range), keeping the last point: NTILE buckets, first row of each, as MLflow samples.
+ * step range), keeping the last point: NTILE buckets, first row of each, as MLflow samples. An
+ * in-order history is sampled by rank without being read (metric-ranks.ts), any other in SQL.
  */
 export async function sampleMetricHistory(
   db: Db,
@@ -195,33 +258,9 @@ export async function sampleMetricHistory(
   const buckets = Math.max(1, maxResults);
   const out: (MetricPoint & { run_id: string })[] = [];
   for (const runId of runIds) {
-    const range = steps ? sql`and step >= ${steps.start} and step <= ${steps.end}` : sql``;
-    const { rows } = await sql<StoredPoint>`
-      select key, value, timestamp, step, is_nan from (
-        select key, value, timestamp, step, is_nan,
-               row_number() over (partition by bucket order by step, timestamp, value, is_nan) as rn
-        from (
-          select key, value, timestamp, step, is_nan,
-                 ntile(${buckets}) over (order by step, timestamp, value, is_nan) as bucket
-          from metrics where run_key = ${runKeyOf(runId)} and key = ${key} ${range}
-        ) bucketed
-      ) ranked
-      where rn = 1
-      order by step, timestamp, value, is_nan`.execute(db);
-    const { rows: lastRows } = await sql<StoredPoint>`
-      select key, value, timestamp, step, is_nan from metrics
-      where run_key = ${runKeyOf(runId)} and key = ${key} ${range}
-      order by step desc, timestamp desc, value desc, is_nan desc limit 1`.execute(db);
-    const last = lastRows[0];
-    const sameAs = (a: StoredPoint, b: StoredPoint) =>
-      a.step === b.step &&
-      a.timestamp === b.timestamp &&
-      a.is_nan === b.is_nan &&
-      (a.is_nan === 1 || a.value === b.value);
-    if (last && (!rows.length || !sameAs(rows[rows.length - 1], last))) {
-      if (rows.length >= buckets) rows[rows.length - 1] = last;
-      else rows.push(last);
-    }
+    const rows =
+      (await sampleInOrder(db, runId, key, buckets, steps)) ??
+      (await sampleInSql(db, runId, key, buckets, steps));
     for (const row of rows) out.push({ ...fromStored(row), run_id: runId });
   }
   return out;

@@ -180,6 +180,30 @@ export interface RegisteredModelAliasesTable {
   version: number;
 }
 
+/** Per run and metric key: what tells whether the next point appends to an in-order history. */
+export interface MetricSeriesTable {
+  run_key: number;
+  key: string;
+  points: number;
+  /** 1 while every point came after the previous one by step and by time (migration 0007). */
+  in_order: number;
+  last_timestamp: number;
+  last_step: number;
+  last_value: number;
+  last_is_nan: number;
+}
+
+/** The point of rank `rank` (a multiple of 32) of an in-order history. */
+export interface MetricRankMarksTable {
+  run_key: number;
+  key: string;
+  rank: number;
+  timestamp: number;
+  step: number;
+  value: number;
+  is_nan: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -188,6 +212,8 @@ export interface Database {
   params: RunKeyValueTable;
   metrics: MetricHistoryTable;
   latest_metrics: MetricsTable;
+  metric_series: MetricSeriesTable;
+  metric_rank_marks: MetricRankMarksTable;
   datasets: DatasetsTable;
   inputs: InputsTable;
   input_tags: InputTagsTable;

@@ -65,3 +65,8 @@ export function sqliteStatementsOf(
 ): SqliteStatements | undefined {
   return db.isTransaction ? byAdapter.get(db.getExecutor().adapter) : undefined;
 }
+
+/** Whether `db` is a project's SQLite database, whose transactions have prepared statements. */
+export function hasSqliteStatements(db: Pick<Kysely<Database>, 'getExecutor'>): boolean {
+  return byAdapter.has(db.getExecutor().adapter);
+}

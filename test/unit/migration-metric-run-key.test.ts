@@ -29,7 +29,7 @@ describe('migration 0006: metric run key', () => {
     const before = storedPoints(sqlite);
     expect(primaryKey(sqlite)[0]).toBe('run_uuid');
 
-    const { error, results } = await migrator.migrateToLatest();
+    const { error, results } = await migrator.migrateTo('0006_metric_run_key');
     expect(error).toBeUndefined();
     expect(results?.map((r) => r.migrationName)).toEqual(['0006_metric_run_key']);
 
@@ -57,7 +57,7 @@ describe('migration 0006: metric run key', () => {
   });
 
   it("down restores 0005's run-id table with the same points", async () => {
-    await migrator.migrateToLatest();
+    await migrator.migrateTo('0006_metric_run_key');
     const before = storedPoints(sqlite);
     const { error } = await migrator.migrateTo('0005_metrics_without_rowid');
     expect(error).toBeUndefined();

@@ -1,0 +1,278 @@
+// Sampling a long metric history by rank without reading it (the tables: migration 0007).
+// A history is "in order" while each point came after the previous one both by step and by time
+// — training loops log that way. Its order by step (the order MLflow samples in) is then the
+// metrics table's key order (timestamp first), and every 32nd point by rank is kept as a mark:
+// the point of rank k is a seek to mark ⌊k/32⌋ and at most 31 steps along the key. Write side:
+// `SeriesWriter` counts each point it stores, keeps the marks, and gives up on them for good
+// when a point lands anywhere but at the end. Read side: `sampleInOrder` answers NTILE's sample
+// from ranks; undefined sends the caller to the general SQL (out-of-order or unknown history).
+import type { Kysely, Transaction } from 'kysely';
+import { RANK_MARK_EVERY } from '../../migrations/project/0007_metric_rank_marks.js';
+import type { Database } from './schema.js';
+import {
+  hasSqliteStatements,
+  sqliteStatementsOf,
+  type SqliteStatements,
+} from './sqlite-statements.js';
+
+/** A point as stored (NaN as 0 with `is_nan` set). */
+export interface StoredPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}
+
+/** The metrics table's key order within one history: timestamp, step, value, is_nan. */
+export function compareKeyOrder(a: StoredPoint, b: StoredPoint): number {
+  return a.timestamp - b.timestamp || a.step - b.step || a.value - b.value || a.is_nan - b.is_nan;
+}
+
+/** True when `next` lands after `last` in both orders, so every stored point keeps its rank. */
+function appends(last: StoredPoint, next: StoredPoint): boolean {
+  return (
+    next.timestamp >= last.timestamp && next.step >= last.step && compareKeyOrder(next, last) > 0
+  );
+}
+
+interface Series {
+  points: number;
+  inOrder: boolean;
+  last?: StoredPoint;
+}
+
+const READ_SERIES_SQL =
+  'select points, in_order, last_timestamp, last_step, last_value, last_is_nan ' +
+  'from metric_series where run_key = ? and key = ?';
+const SAVE_SERIES_SQL =
+  'insert into metric_series (run_key, key, points, in_order, last_timestamp, last_step, ' +
+  'last_value, last_is_nan) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (run_key, key) do update ' +
+  'set points = excluded.points, in_order = excluded.in_order, ' +
+  'last_timestamp = excluded.last_timestamp, last_step = excluded.last_step, ' +
+  'last_value = excluded.last_value, last_is_nan = excluded.last_is_nan';
+const INSERT_MARK_SQL =
+  'insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan) ' +
+  'values (?, ?, ?, ?, ?, ?, ?)';
+const DROP_MARKS_SQL = 'delete from metric_rank_marks where run_key = ? and key = ?';
+
+type SeriesRow = [number, number, number, number, number, number];
+
+/** Keeps one history's series row and marks current while its new points are stored. */
+export class SeriesWriter {
+  private readonly series: Series;
+
+  constructor(
+    private readonly statements: SqliteStatements,
+    private readonly runKey: number,
+    private readonly key: string,
+  ) {
+    const row = statements.prepare(READ_SERIES_SQL).raw().get(runKey, key) as SeriesRow | undefined;
+    this.series = row
+      ? {
+          points: Number(row[0]),
+          inOrder: row[1] === 1,
+          last: { key, timestamp: row[2], step: row[3], value: row[4], is_nan: row[5] },
+        }
+      : { points: 0, inOrder: true };
+  }
+
+  /** A point just stored (not one the table already had). */
+  add(point: StoredPoint): void {
+    const { series } = this;
+    if (series.inOrder && series.last && !appends(series.last, point)) {
+      series.inOrder = false;
+      this.statements.prepare(DROP_MARKS_SQL).run(this.runKey, this.key);
+    }
+    if (series.inOrder && series.points % RANK_MARK_EVERY === 0) {
+      this.statements
+        .prepare(INSERT_MARK_SQL)
+        .run(
+          this.runKey,
+          this.key,
+          series.points,
+          point.timestamp,
+          point.step,
+          point.value,
+          point.is_nan,
+        );
+    }
+    series.points++;
+    // Out of order, `last` is no longer needed to decide anything; it stays the newest stored.
+    if (!series.last || compareKeyOrder(point, series.last) > 0) series.last = point;
+  }
+
+  save(): void {
+    const { series } = this;
+    const last = series.last;
+    if (!last) return;
+    this.statements
+      .prepare(SAVE_SERIES_SQL)
+      .run(
+        this.runKey,
+        this.key,
+        series.points,
+        series.inOrder ? 1 : 0,
+        last.timestamp,
+        last.step,
+        last.value,
+        last.is_nan,
+      );
+  }
+}
+
+/**
+ * Where points were written without the SQLite path (any other dialect): their ranks are not
+ * tracked there, so the histories are marked out of order and sampled by the general SQL.
+ */
+export async function markOutOfOrder(
+  db: Kysely<Database>,
+  runKey: number,
+  points: StoredPoint[],
+): Promise<void> {
+  const newest = new Map<string, StoredPoint>();
+  for (const p of points) {
+    const seen = newest.get(p.key);
+    if (!seen || compareKeyOrder(p, seen) > 0) newest.set(p.key, p);
+  }
+  for (const p of newest.values()) {
+    await db
+      .insertInto('metric_series')
+      .values({
+        run_key: runKey,
+        key: p.key,
+        points: 0,
+        in_order: 0,
+        last_timestamp: p.timestamp,
+        last_step: p.step,
+        last_value: p.value,
+        last_is_nan: p.is_nan,
+      })
+      .onConflict((oc) => oc.columns(['run_key', 'key']).doUpdateSet({ in_order: 0 }))
+      .execute();
+    await db
+      .deleteFrom('metric_rank_marks')
+      .where('run_key', '=', runKey)
+      .where('key', '=', p.key)
+      .execute();
+  }
+}
+
+// The points from a mark on, in two parts: those at the mark's timestamp, then the later ones.
+// SQLite seeks a row-value bound by its first column only, so one `(timestamp, step, …) >= mark`
+// would step through every point of the mark's timestamp (a batch logged at one time can be
+// thousands) before reaching the mark; bound by the timestamp, the seek goes to the mark's step.
+// The first part is usually the mark alone; the second skips its offset inside SQLite, which
+// costs far less than handing the skipped rows to JavaScript.
+const AT_MARK_TIME_SQL =
+  'select m.key, m.value, m.timestamp, m.step, m.is_nan from metric_rank_marks k ' +
+  'join metrics m on m.run_key = k.run_key and m.key = k.key and m.timestamp = k.timestamp ' +
+  'and (m.step, m.value, m.is_nan) >= (k.step, k.value, k.is_nan) ' +
+  'where k.run_key = ? and k.key = ? and k.rank = ? order by m.step, m.value, m.is_nan limit ?';
+const LATER_SQL =
+  'select key, value, timestamp, step, is_nan from metrics ' +
+  'where run_key = ? and key = ? and timestamp > ? ' +
+  'order by timestamp, step, value, is_nan limit ? offset ?';
+const SERIES_OF_RUN_SQL =
+  'select s.run_key, s.points, s.in_order from runs r ' +
+  'join metric_series s on s.run_key = r.run_key and s.key = ? where r.run_uuid = ?';
+
+class RankReader {
+  constructor(
+    private readonly statements: SqliteStatements,
+    private readonly runKey: number,
+    private readonly key: string,
+  ) {}
+
+  /** `count` points from rank `rank` on: from the mark at or before it, along the key. */
+  points(rank: number, count: number): StoredPoint[] {
+    const markRank = rank - (rank % RANK_MARK_EVERY);
+    const skip = rank - markRank;
+    const need = skip + count;
+    const rows = this.all(AT_MARK_TIME_SQL, markRank, need);
+    if (!rows.length) {
+      throw new Error(`metric history ${this.runKey}/${this.key} has no mark ${markRank}`);
+    }
+    const taken = rows.length;
+    if (taken < need) {
+      const offset = Math.max(0, skip - taken);
+      rows.push(...this.all(LATER_SQL, rows[0].timestamp, need - taken - offset, offset));
+    }
+    // Rows of the first part before `skip` are dropped here; the second part skipped its own.
+    return taken >= skip ? rows.slice(skip) : rows.slice(taken);
+  }
+
+  private all(sql: string, ...bounds: number[]): StoredPoint[] {
+    return this.statements.prepare(sql).all(this.runKey, this.key, ...bounds) as StoredPoint[];
+  }
+
+  at(rank: number): StoredPoint {
+    const [point] = this.points(rank, 1);
+    if (!point) throw new Error(`metric history ${this.runKey}/${this.key} has no rank ${rank}`);
+    return point;
+  }
+
+  /** The first rank in [from, to) whose step is at least `step` (`to` when none): steps rise. */
+  firstWithStepAtLeast(step: number, from: number, to: number): number {
+    let [lo, hi] = [from, to];
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.at(mid).step >= step) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+}
+
+/** NTILE(buckets)'s first row of each bucket over `n` rows: larger buckets come first. */
+export function bucketStarts(n: number, buckets: number): number[] {
+  const size = Math.floor(n / buckets);
+  const larger = n % buckets;
+  return Array.from({ length: buckets }, (_, i) => i * size + Math.min(i, larger));
+}
+
+/**
+ * MLflow's sample of one run's history of `key` (optionally within a step range): the first point
+ * of each of `buckets` NTILE buckets in step order, the last one replaced by the range's last
+ * point. Undefined when this history cannot be sampled by rank (the caller samples in SQL).
+ */
+export async function sampleInOrder(
+  db: Kysely<Database> | Transaction<Database>,
+  runId: string,
+  key: string,
+  buckets: number,
+  steps?: { start: number; end: number },
+): Promise<StoredPoint[] | undefined> {
+  if (!hasSqliteStatements(db)) return undefined;
+  // In a transaction, which holds the project's connection: these reads see no other request's
+  // uncommitted writes. It is held only while the synchronous reads below run.
+  if (db.isTransaction) return sampleWith(sqliteStatementsOf(db)!, runId, key, buckets, steps);
+  return db
+    .transaction()
+    .execute(async (trx) => sampleWith(sqliteStatementsOf(trx)!, runId, key, buckets, steps));
+}
+
+function sampleWith(
+  statements: SqliteStatements,
+  runId: string,
+  key: string,
+  buckets: number,
+  steps?: { start: number; end: number },
+): StoredPoint[] | undefined {
+  const series = statements.prepare(SERIES_OF_RUN_SQL).get(key, runId) as
+    { run_key: number; points: number; in_order: number } | undefined;
+  if (!series || series.in_order !== 1) return undefined;
+  const reader = new RankReader(statements, Number(series.run_key), key);
+  const total = Number(series.points);
+  let [first, end] = [0, total];
+  if (steps) {
+    first = reader.firstWithStepAtLeast(steps.start, 0, total);
+    end = reader.firstWithStepAtLeast(steps.end + 1, first, total);
+  }
+  const n = end - first;
+  if (n <= 0) return [];
+  if (n <= buckets) return reader.points(first, n);
+  const ranks = bucketStarts(n, buckets).map((r) => first + r);
+  ranks[ranks.length - 1] = end - 1;
+  return ranks.map((rank) => reader.at(rank));
+}
