@@ -371,3 +371,51 @@ describe('logged models', () => {
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'annealer-net');
   });
 });
+
+describe('the compare page', () => {
+  it('draws the differing params against a metric, one line a run, the metric chosen in the URL', async () => {
+    const ids = compared.map((r) => r.id).join(',');
+    await page.goto(`${base()}?runs=${ids}#/compare-runs`);
+    const chart = page.locator('svg.parallel');
+    await chart.waitFor();
+    // The first metric by name until one is chosen; seed is the same in every run: no axis.
+    await expect(chart.locator('.axis-label').allTextContents()).resolves.toEqual([
+      'lr',
+      'opt',
+      'acc',
+    ]);
+    const lines = chart.locator('polyline.run-line');
+    await expect(lines.count()).resolves.toBe(3);
+    await expect(
+      lines.evaluateAll((els) => els.map((el) => el.getAttribute('data-run-id'))),
+    ).resolves.toEqual(compared.map((r) => r.id));
+    // Each line crosses every axis; a higher metric sits higher (smaller y) on the last one.
+    const lastY = await lines.evaluateAll((els) =>
+      els.map((el) => {
+        const points = (el.getAttribute('points') ?? '').trim().split(' ');
+        return { count: points.length, y: Number(points[points.length - 1].split(',')[1]) };
+      }),
+    );
+    expect(lastY.map((p) => p.count)).toEqual([3, 3, 3]);
+    expect(lastY[0].y).toBeGreaterThan(lastY[1].y);
+    expect(lastY[1].y).toBeGreaterThan(lastY[2].y);
+    // The categorical axis names its categories.
+    await expect(
+      chart
+        .locator('.axis', { has: page.locator('.axis-label:text-is("opt")') })
+        .locator('.tick')
+        .allTextContents(),
+    ).resolves.toEqual(['ga', 'sa']);
+
+    await page.selectOption('select[name=metric]', 'loss');
+    await page.waitForSelector('svg.parallel[data-metric=loss]');
+    await expect(chart.locator('.axis-label').allTextContents()).resolves.toEqual([
+      'lr',
+      'opt',
+      'loss',
+    ]);
+    expect(page.url()).toContain('metric=loss');
+    await page.reload();
+    await page.waitForSelector('svg.parallel[data-metric=loss]');
+  });
+});

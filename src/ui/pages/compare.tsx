@@ -1,9 +1,12 @@
 // Runs side by side (MLflow's `#/compare-runs?runs=[…]` link works too): each metric's histories
-// overlaid in one chart, and the params in a table whose differing rows stand out.
+// overlaid in one chart, the params in a table whose differing rows stand out, and a
+// parallel-coordinates chart of the differing params against a metric chosen in the URL
+// (`?metric=`).
 import { useEffect, useState } from 'preact/hooks';
-import { Link, useSearch } from 'wouter-preact';
+import { Link, useLocation, useSearch } from 'wouter-preact';
 import { ApiError, get, type Metric, type Run } from '../api.js';
 import { MetricChart, type Series } from '../chart.js';
+import { ParallelChart } from '../parallel.js';
 
 const POINTS_PER_RUN = 500;
 
@@ -17,6 +20,61 @@ export function runIdsOf(search: string): string[] {
     // not JSON: a comma-separated list
   }
   return raw.split(',').filter(Boolean);
+}
+
+/** The differing params against the chosen metric's latest value, one line a run. */
+function ParamsToMetric({ runs, paramKeys }: { runs: Run[]; paramKeys: string[] }) {
+  const search = new URLSearchParams(useSearch());
+  const [location, navigate] = useLocation();
+  const metricKeys = [
+    ...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key))),
+  ].sort();
+  const chosen = search.get('metric') ?? '';
+  const metric = metricKeys.includes(chosen) ? chosen : metricKeys[0];
+  if (!metric) return null;
+  const paramOf = (r: Run, key: string) => r.data.params?.find((p) => p.key === key)?.value;
+  const differing = paramKeys.filter((k) => new Set(runs.map((r) => paramOf(r, k))).size > 1);
+  const choose = (key: string) => {
+    search.set('metric', key);
+    navigate(`${location}?${search}`, { replace: true });
+  };
+  return (
+    <section>
+      <h2>
+        Parameters → metric{' '}
+        <label class="option">
+          metric{' '}
+          <select
+            name="metric"
+            value={metric}
+            onChange={(e) => choose((e.target as HTMLSelectElement).value)}
+          >
+            {metricKeys.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+      </h2>
+      {differing.length === 0 ? (
+        <p class="notice">The runs' params do not differ.</p>
+      ) : (
+        <div class="scroll">
+          <ParallelChart
+            metric={metric}
+            params={differing}
+            runs={runs.map((r) => ({
+              id: r.info.run_id,
+              label: r.info.run_name || r.info.run_id,
+              params: Object.fromEntries(differing.map((k) => [k, paramOf(r, k)])),
+              value: r.data.metrics?.find((m) => m.key === metric)?.value,
+            }))}
+          />
+        </div>
+      )}
+    </section>
+  );
 }
 
 export function ComparePage() {
@@ -94,6 +152,7 @@ export function ComparePage() {
           </tbody>
         </table>
       </div>
+      <ParamsToMetric runs={runs} paramKeys={paramKeys} />
       <div class="charts">
         {charts.map((c) => (
           <MetricChart key={c.key} title={c.key} series={c.series} />
