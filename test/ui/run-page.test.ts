@@ -235,13 +235,13 @@ describe('the run page', () => {
     await page.goto(runUrl(parentId));
     const chart = page.locator('.chart[data-metric=loss]');
     await chart.locator('canvas').waitFor();
-    await expect(legend('loss')).resolves.toEqual(['step', 'loss']);
+    await expect.poll(() => legend('loss')).toEqual(['step', 'loss']);
     expect(Number(await xUnderCursor('loss'))).toBeCloseTo((STEPS - 1) / 2, -1);
 
     await page.selectOption('select[name=x]', 'wall');
     await page.waitForSelector('.chart[data-metric=loss][data-x=wall] canvas');
     expect(new URL(page.url()).searchParams.get('x')).toBe('wall');
-    await expect(legend('loss')).resolves.toEqual(['wall time', 'loss']);
+    await expect.poll(() => legend('loss')).toEqual(['wall time', 'loss']);
     // Local time of a point in the run's 50 seconds, as the page writes dates.
     const wall = await xUnderCursor('loss');
     expect(wall).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
@@ -251,7 +251,7 @@ describe('the run page', () => {
 
     await page.selectOption('select[name=x]', 'relative');
     await page.waitForSelector('.chart[data-metric=loss][data-x=relative] canvas');
-    await expect(legend('loss')).resolves.toEqual(['relative time (s)', 'loss']);
+    await expect.poll(() => legend('loss')).toEqual(['relative time (s)', 'loss']);
     const relative = Number(await xUnderCursor('loss'));
     expect(relative).toBeGreaterThanOrEqual(0);
     expect(relative).toBeLessThan(STEPS);
@@ -267,7 +267,7 @@ describe('the run page', () => {
       input.dispatchEvent(new Event('input', { bubbles: true }));
     });
     await page.waitForSelector('.chart[data-metric=loss][data-smoothing="0.8"] canvas');
-    await expect(legend('loss')).resolves.toEqual(['step', 'loss', 'loss (smoothed)']);
+    await expect.poll(() => legend('loss')).toEqual(['step', 'loss', 'loss (smoothed)']);
     await expect(page.locator('.chart-controls output').innerText()).resolves.toBe('0.80');
     expect(new URL(page.url()).searchParams.get('smooth')).toBe('0.8');
     // Still one series of the run's 50 points.
@@ -284,7 +284,9 @@ describe('the run page', () => {
     await expect(page.locator('select[name=x]').inputValue()).resolves.toBe('relative');
     await expect(page.locator('input[name=smooth]').inputValue()).resolves.toBe('0.6');
     await expect(page.locator('input[name=log]').isChecked()).resolves.toBe(true);
-    await expect(legend('loss')).resolves.toEqual(['relative time (s)', 'loss', 'loss (smoothed)']);
+    await expect
+      .poll(() => legend('loss'))
+      .toEqual(['relative time (s)', 'loss', 'loss (smoothed)']);
     // The same settings written into the hash, as MLflow's links carry their query, work too.
     await page.goto(`${base()}#/experiments/${experimentId}/runs/${parentId}?x=wall&log=1`);
     await page.waitForSelector('.chart[data-metric=loss][data-x=wall][data-smoothing="0"] canvas');
@@ -417,5 +419,17 @@ describe('the compare page', () => {
     expect(page.url()).toContain('metric=loss');
     await page.reload();
     await page.waitForSelector('svg.parallel[data-metric=loss]');
+  });
+
+  it("overlays the runs' metrics with the run page's chart settings, read from the URL", async () => {
+    const ids = compared.map((r) => r.id).join(',');
+    await page.goto(`${base()}?runs=${ids}&x=relative&smooth=0.5#/compare-runs`);
+    const acc = page.locator('.chart[data-metric=acc][data-x=relative][data-smoothing="0.5"]');
+    await acc.locator('canvas').waitFor();
+    await expect(acc.getAttribute('data-series')).resolves.toBe('3');
+    await expect
+      .poll(() => legend('acc'))
+      .toEqual(['relative time (s)', ...compared.flatMap((r) => [r.name, `${r.name} (smoothed)`])]);
+    await expect(page.locator('select[name=x]').inputValue()).resolves.toBe('relative');
   });
 });

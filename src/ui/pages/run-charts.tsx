@@ -2,70 +2,15 @@
 // to the URL query, so the view is a link. Switching the x axis re-plots the fetched points; only
 // a new run, new keys or a live tick fetch again.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { useLocation, useSearch } from 'wouter-preact';
+import { useSearch } from 'wouter-preact';
 import { get, type Metric } from '../api.js';
 import { MetricChart, type Series } from '../chart.js';
-import {
-  chartSettingsOf,
-  MAX_SMOOTHING,
-  withChartSettings,
-  xOf,
-  type ChartSettings,
-  type XAxis,
-} from '../chart-settings.js';
+import { ChartControls } from '../chart-controls.js';
+import { chartSettingsOf, xOf } from '../chart-settings.js';
 
 /** Points per chart the server samples a history down to (it keeps the first and last). */
 const POINTS_PER_CHART = 1000;
 const MAX_CHARTS = 24;
-
-/** The x axis, smoothing and log scale controls, writing to the URL query. */
-export function ChartControls({ settings }: { settings: ChartSettings }) {
-  const [location, navigate] = useLocation();
-  const search = new URLSearchParams(useSearch());
-  // Replace, not push: dragging the slider must not fill the history with steps.
-  const set = (changes: Partial<ChartSettings>) =>
-    navigate(`${location}?${withChartSettings(search, { ...settings, ...changes })}`, {
-      replace: true,
-    });
-  return (
-    <span class="chart-controls">
-      <label class="option">
-        x axis{' '}
-        <select
-          name="x"
-          value={settings.x}
-          onChange={(e) => set({ x: (e.target as HTMLSelectElement).value as XAxis })}
-        >
-          <option value="step">step</option>
-          <option value="wall">wall time</option>
-          <option value="relative">relative time</option>
-        </select>
-      </label>
-      <label class="option">
-        smoothing{' '}
-        <input
-          type="range"
-          name="smooth"
-          min="0"
-          max={MAX_SMOOTHING}
-          step="0.01"
-          value={settings.smooth}
-          onInput={(e) => set({ smooth: Number((e.target as HTMLInputElement).value) })}
-        />{' '}
-        <output>{settings.smooth.toFixed(2)}</output>
-      </label>
-      <label class="option">
-        <input
-          type="checkbox"
-          name="log"
-          checked={settings.log}
-          onChange={(e) => set({ log: (e.target as HTMLInputElement).checked })}
-        />{' '}
-        log scale
-      </label>
-    </span>
-  );
-}
 
 export function RunCharts({ runId, keys, tick }: { runId: string; keys: string[]; tick: number }) {
   const settings = chartSettingsOf(new URLSearchParams(useSearch()));

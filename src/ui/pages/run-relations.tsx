@@ -33,7 +33,8 @@ export function RunLink({ runId, class: className }: { runId: string; class: str
   );
 }
 
-export function ChildRuns({ run }: { run: Run }) {
+/** `tick` refetches: an active parent gains children while its page is open. */
+export function ChildRuns({ run, tick }: { run: Run; tick: number }) {
   const [children, setChildren] = useState<Run[]>();
   const [more, setMore] = useState(false);
   const { run_id: runId, experiment_id: experimentId } = run.info;
@@ -50,7 +51,7 @@ export function ChildRuns({ run }: { run: Run }) {
       },
       () => setChildren([]),
     );
-  }, [runId, experimentId]);
+  }, [runId, experimentId, tick]);
   if (!children?.length) return null;
   return (
     <section>

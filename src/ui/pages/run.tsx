@@ -80,7 +80,7 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
           <Markdown text={description} />
         </section>
       )}
-      <ChildRuns run={run} />
+      <ChildRuns run={run} tick={tick} />
       <Pairs title="Parameters" rows={sortedPairs(data.params)} />
       <RunCharts
         runId={info.run_id}
