@@ -71,8 +71,11 @@ function metricAxis(key: string, runs: ParallelRun[]): Axis {
   };
 }
 
-/** Blue (lowest metric) through to orange (highest). */
-const colorOf = (t: number) => `hsl(${Math.round(215 - t * 190)} 75% 48%)`;
+/**
+ * Blue (lowest metric) through purple and magenta to orange (highest): the way round the hue
+ * circle that avoids yellow, which is hard to read on a light page.
+ */
+const colorOf = (t: number) => `hsl(${Math.round(220 + t * 170) % 360} 75% 50%)`;
 
 export function ParallelChart({
   runs,
