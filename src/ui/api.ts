@@ -81,4 +81,45 @@ export interface Run {
     artifact_uri?: string;
   };
   data: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] };
+  /** `model_inputs` only in runs/get's answer, not runs/search's (as MLflow). */
+  inputs?: { dataset_inputs?: DatasetInput[]; model_inputs?: { model_id: string }[] };
+  outputs?: { model_outputs?: { model_id: string; step: number }[] };
 }
+
+/** A dataset a run used (runs/log-inputs); its tag `mlflow.data.context` says what for. */
+export interface DatasetInput {
+  tags?: KeyValue[];
+  dataset: {
+    name: string;
+    digest: string;
+    source_type: string;
+    source: string;
+    schema?: string;
+    profile?: string;
+  };
+}
+
+/** MLflow 3's logged model (`logged-models/search`, `logged-models/<id>`). */
+export interface LoggedModel {
+  info: {
+    model_id: string;
+    experiment_id: string;
+    name: string;
+    creation_timestamp_ms: number;
+    last_updated_timestamp_ms: number;
+    artifact_uri: string;
+    status: string;
+    model_type?: string;
+    /** "" when the model was created without one (MLflow's REST path stores it so). */
+    source_run_id?: string;
+    status_message?: string;
+    tags?: KeyValue[];
+  };
+  data: {
+    params?: KeyValue[];
+    metrics?: (Metric & { run_id?: string; dataset_name?: string; dataset_digest?: string })[];
+  };
+}
+
+/** A run's tag value, or undefined. */
+export const tagOf = (run: Run, key: string) => run.data.tags?.find((t) => t.key === key)?.value;

@@ -1,6 +1,7 @@
-// A run's artifacts: folders to open, files to preview (text, JSON, CSV/TSV as a table, images,
-// HTML in a sandboxed frame that runs no script) and to download. Listing and files come through
-// MLflow's own endpoints (artifacts/list, get-artifact).
+// A run's or a logged model's artifacts: folders to open, files to preview (text, JSON, CSV/TSV as
+// a table, images, HTML in a sandboxed frame that runs no script) and to download. Listing and
+// files come through MLflow's own endpoints (runs: artifacts/list and get-artifact; logged models:
+// logged-models/<id>/artifacts/directories and the web UI's …/artifacts/files).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, projectBase } from './api.js';
 
@@ -15,8 +16,40 @@ const TABLE_ROWS = 200;
 const TEXT = /\.(txt|log|md|py|yaml|yml|cfg|ini|toml|sh|err|out)$/i;
 const IMAGE = /\.(png|jpe?g|gif|webp|svg)$/i;
 
+/** Where a browser lists and fetches one owner's artifacts. */
+export interface ArtifactSource {
+  /** Names the owner: the browser starts afresh when it changes. */
+  key: string;
+  list(folder: string): Promise<FileInfo[]>;
+  url(path: string): string;
+}
+
 export const artifactUrl = (runId: string, path: string) =>
   `${projectBase}/get-artifact?${new URLSearchParams({ run_id: runId, path })}`;
+
+export const runArtifacts = (runId: string): ArtifactSource => ({
+  key: `run:${runId}`,
+  list: (folder) =>
+    get<{ files?: FileInfo[] }>('artifacts/list', {
+      run_id: runId,
+      ...(folder ? { path: folder } : {}),
+    }).then((res) => res.files ?? []),
+  url: (path) => artifactUrl(runId, path),
+});
+
+export function loggedModelArtifacts(modelId: string): ArtifactSource {
+  const base = `logged-models/${encodeURIComponent(modelId)}/artifacts`;
+  return {
+    key: `model:${modelId}`,
+    list: (folder) =>
+      get<{ files?: FileInfo[] }>(base + '/directories', {
+        ...(folder ? { artifact_directory_path: folder } : {}),
+      }).then((res) => res.files ?? []),
+    // MLflow serves model files to its web UI below /ajax-api only.
+    url: (path) =>
+      `${projectBase}/ajax-api/2.0/mlflow/${base}/files?${new URLSearchParams({ artifact_file_path: path })}`,
+  };
+}
 
 function size(bytes?: number): string {
   if (bytes === undefined) return '';
@@ -68,8 +101,7 @@ function looksLikeText(text: string): boolean {
   return true;
 }
 
-function Preview({ runId, file }: { runId: string; file: FileInfo }) {
-  const url = artifactUrl(runId, file.path);
+function Preview({ url, file }: { url: string; file: FileInfo }) {
   const [text, setText] = useState<string>();
   const textual = !IMAGE.test(file.path);
   useEffect(() => {
@@ -144,21 +176,15 @@ function Preview({ runId, file }: { runId: string; file: FileInfo }) {
   );
 }
 
-export function Artifacts({ runId }: { runId: string }) {
+export function Artifacts({ source }: { source: ArtifactSource }) {
   const [folder, setFolder] = useState('');
   const [files, setFiles] = useState<FileInfo[]>();
   const [selected, setSelected] = useState<FileInfo>();
   const [error, setError] = useState<string>();
   useEffect(() => {
     setFiles(undefined);
-    get<{ files?: FileInfo[] }>('artifacts/list', {
-      run_id: runId,
-      ...(folder ? { path: folder } : {}),
-    }).then(
-      (res) => setFiles(res.files ?? []),
-      (err: ApiError) => setError(err.message),
-    );
-  }, [runId, folder]);
+    source.list(folder).then(setFiles, (err: ApiError) => setError(err.message));
+  }, [source.key, folder]);
   const up = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
   return (
     <section>
@@ -192,7 +218,9 @@ export function Artifacts({ runId }: { runId: string }) {
               </li>
             ))}
           </ul>
-          {selected && <Preview key={selected.path} runId={runId} file={selected} />}
+          {selected && (
+            <Preview key={selected.path} url={source.url(selected.path)} file={selected} />
+          )}
         </div>
       )}
     </section>

@@ -1,13 +1,15 @@
-// A metric's line chart (uPlot: canvas, fast with many points): one series a run, x = step.
-// The points come downsampled by the server (metrics/get-history-bulk-interval), never the whole
-// history.
+// A metric's line chart (uPlot: canvas, fast with many points): one series a run, x = step,
+// wall time or relative time, optionally smoothed. The points come downsampled by the server
+// (metrics/get-history-bulk-interval), never the whole history.
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { smoothed, X_LABELS, type XAxis } from './chart-settings.js';
+import { dateTime, number } from './format.js';
 
 export interface Series {
   label: string;
-  /** [step, value] pairs in step order. */
+  /** [x, value] pairs in x order. */
   points: [number, number][];
 }
 
@@ -27,42 +29,99 @@ function aligned(series: Series[]): uPlot.AlignedData {
   return [steps, ...columns];
 }
 
+/**
+ * Axes in the page's colours: uPlot paints them on a canvas, where CSS variables do not reach,
+ * so the theme's values are read when a chart is drawn.
+ */
+function axes(xLabel: string): uPlot.Axis[] {
+  const css = getComputedStyle(document.documentElement);
+  const fg = css.getPropertyValue('--muted').trim() || '#5b6472';
+  const line = css.getPropertyValue('--line').trim() || '#dde2ea';
+  const axis = { stroke: fg, grid: { stroke: line }, ticks: { stroke: line } };
+  return [{ ...axis, label: xLabel }, axis];
+}
+
+/**
+ * One x value alone: uPlot widens a time axis around it by 86400 of its units (years, with times
+ * in seconds); show a second either side instead.
+ */
+const padSingle = (u: uPlot, min: number, max: number): uPlot.Range.MinMax => {
+  const xs = u.data[0];
+  return xs.length === 1 ? [xs[0] - 1, xs[0] + 1] : [min, max];
+};
+
+/** The uPlot series of one line: the raw one goes faint when a smoothed one is drawn over it. */
+function lines(series: Series[], smoothing: number) {
+  return series.flatMap((s, i) => {
+    const color = COLORS[i % COLORS.length];
+    // Dots only on measured points, never on the averaged line.
+    const points = { show: s.points.length < 60 };
+    if (!smoothing) return [{ label: s.label, stroke: color, width: 1.5, spanGaps: true, points }];
+    return [
+      { label: s.label, stroke: `${color}40`, width: 1, spanGaps: true, points },
+      {
+        label: `${s.label} (smoothed)`,
+        stroke: color,
+        width: 1.5,
+        spanGaps: true,
+        points: { show: false },
+      },
+    ];
+  });
+}
+
 export function MetricChart({
   title,
   series,
   logScale = false,
+  xAxis = 'step',
+  smoothing = 0,
 }: {
   title: string;
+  /** Points as [x, value], x as `xAxis` has it (wall time in seconds). */
   series: Series[];
   logScale?: boolean;
+  xAxis?: XAxis;
+  smoothing?: number;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
+    const drawn = smoothing
+      ? series.flatMap((s) => {
+          const ys = smoothed(
+            s.points.map((p) => p[1]),
+            smoothing,
+          );
+          return [
+            s,
+            { label: s.label, points: s.points.map((p, i): [number, number] => [p[0], ys[i]]) },
+          ];
+        })
+      : series;
+    const wall = xAxis === 'wall';
     const plot = new uPlot(
       {
         title,
         width: Math.min(560, el.clientWidth || 560),
         height: 240,
-        scales: { x: { time: false }, y: logScale ? { distr: 3 } : {} },
-        axes: [{ label: 'step' }, {}],
+        scales: { x: { time: wall, range: padSingle }, y: logScale ? { distr: 3 } : {} },
+        axes: axes(X_LABELS[xAxis]),
         series: [
-          {},
-          ...series.map((s, i) => ({
-            label: s.label,
-            stroke: COLORS[i % COLORS.length],
-            width: 1.5,
-            spanGaps: true,
-            points: { show: s.points.length < 60 },
-          })),
+          {
+            label: X_LABELS[xAxis],
+            value: (_u: uPlot, v: number | null) =>
+              v === null ? '' : wall ? dateTime(v * 1000) : number(v),
+          },
+          ...lines(series, smoothing),
         ],
       },
-      aligned(series),
+      aligned(drawn),
       el,
     );
     return () => plot.destroy();
-  }, [title, series, logScale]);
+  }, [title, series, logScale, xAxis, smoothing]);
   const points = series.reduce((n, s) => n + s.points.length, 0);
   return (
     <div
@@ -71,6 +130,8 @@ export function MetricChart({
       data-metric={title}
       data-series={series.length}
       data-points={points}
+      data-x={xAxis}
+      data-smoothing={smoothing}
     />
   );
 }
@@ -104,7 +165,7 @@ export function BandChart({ title, bands }: { title: string; bands: Band[] }) {
         width: Math.min(760, el.clientWidth || 760),
         height: 300,
         scales: { x: { time: false } },
-        axes: [{ label: 'step' }, {}],
+        axes: axes('step'),
         series: [
           {},
           ...lines.map((line, i) => {

@@ -20,3 +20,13 @@ export function number(value: number | undefined): string {
   if (Number.isInteger(value)) return String(value);
   return Number(value.toPrecision(4)).toString();
 }
+
+/** A logged model's status as MLflow's UI words it: `LOGGED_MODEL_READY` → `Ready`. */
+export function modelStatus(status: string | undefined): string {
+  if (!status) return '';
+  const words = status
+    .replace(/^LOGGED_MODEL_/, '')
+    .toLowerCase()
+    .replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

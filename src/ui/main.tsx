@@ -8,6 +8,7 @@ import { useRoute, useViewSearch } from './location.js';
 import { ComparePage } from './pages/compare.js';
 import { ExperimentsPage } from './pages/experiments.js';
 import { GroupsPage } from './pages/groups.js';
+import { LoggedModelPage, LoggedModelsPage } from './pages/logged-models.js';
 import { ModelPage, ModelsPage } from './pages/models.js';
 import { RunPage } from './pages/run.js';
 import { RunsPage } from './pages/runs.js';
@@ -42,6 +43,14 @@ function App() {
           </Route>
           <Route path="/experiments/:experimentId/groups">
             {(params) => <GroupsPage experimentId={params.experimentId} />}
+          </Route>
+          <Route path="/experiments/:experimentId/models">
+            {(params) => <LoggedModelsPage experimentId={params.experimentId} />}
+          </Route>
+          <Route path="/experiments/:experimentId/models/:modelId">
+            {(params) => (
+              <LoggedModelPage experimentId={params.experimentId} modelId={params.modelId} />
+            )}
           </Route>
           <Route path="/experiments/:experimentId/runs/:runId">
             {(params) => <RunPage experimentId={params.experimentId} runId={params.runId} />}

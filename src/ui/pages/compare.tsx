@@ -1,9 +1,14 @@
 // Runs side by side (MLflow's `#/compare-runs?runs=[…]` link works too): each metric's histories
-// overlaid in one chart, and the params in a table whose differing rows stand out.
-import { useEffect, useState } from 'preact/hooks';
-import { Link, useSearch } from 'wouter-preact';
+// overlaid in one chart (x axis, smoothing and log scale as on the run page), the params in a
+// table whose differing rows stand out, and a parallel-coordinates chart of the differing params
+// against a metric chosen in the URL (`?metric=`).
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Link, useLocation, useSearch } from 'wouter-preact';
 import { ApiError, get, type Metric, type Run } from '../api.js';
+import { ChartControls } from '../chart-controls.js';
 import { MetricChart, type Series } from '../chart.js';
+import { chartSettingsOf, xOf } from '../chart-settings.js';
+import { ParallelChart } from '../parallel.js';
 
 const POINTS_PER_RUN = 500;
 
@@ -19,10 +24,66 @@ export function runIdsOf(search: string): string[] {
   return raw.split(',').filter(Boolean);
 }
 
+/** The differing params against the chosen metric's latest value, one line a run. */
+function ParamsToMetric({ runs, paramKeys }: { runs: Run[]; paramKeys: string[] }) {
+  const search = new URLSearchParams(useSearch());
+  const [location, navigate] = useLocation();
+  const metricKeys = [
+    ...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key))),
+  ].sort();
+  const chosen = search.get('metric') ?? '';
+  const metric = metricKeys.includes(chosen) ? chosen : metricKeys[0];
+  if (!metric) return null;
+  const paramOf = (r: Run, key: string) => r.data.params?.find((p) => p.key === key)?.value;
+  const differing = paramKeys.filter((k) => new Set(runs.map((r) => paramOf(r, k))).size > 1);
+  const choose = (key: string) => {
+    search.set('metric', key);
+    navigate(`${location}?${search}`, { replace: true });
+  };
+  return (
+    <section>
+      <h2>
+        Parameters → metric{' '}
+        <label class="option">
+          metric{' '}
+          <select
+            name="metric"
+            value={metric}
+            onChange={(e) => choose((e.target as HTMLSelectElement).value)}
+          >
+            {metricKeys.map((k) => (
+              <option key={k} value={k}>
+                {k}
+              </option>
+            ))}
+          </select>
+        </label>
+      </h2>
+      {differing.length === 0 ? (
+        <p class="notice">The runs' params do not differ.</p>
+      ) : (
+        <div class="scroll">
+          <ParallelChart
+            metric={metric}
+            params={differing}
+            runs={runs.map((r) => ({
+              id: r.info.run_id,
+              label: r.info.run_name || r.info.run_id,
+              params: Object.fromEntries(differing.map((k) => [k, paramOf(r, k)])),
+              value: r.data.metrics?.find((m) => m.key === metric)?.value,
+            }))}
+          />
+        </div>
+      )}
+    </section>
+  );
+}
+
 export function ComparePage() {
   const ids = runIdsOf(useSearch());
   const [runs, setRuns] = useState<Run[]>();
-  const [charts, setCharts] = useState<{ key: string; series: Series[] }[]>([]);
+  const [histories, setHistories] = useState<{ key: string; byRun: Map<string, Metric[]> }[]>([]);
+  const settings = chartSettingsOf(new URLSearchParams(useSearch()));
   const [error, setError] = useState<string>();
   useEffect(() => {
     Promise.all(
@@ -32,7 +93,6 @@ export function ComparePage() {
   useEffect(() => {
     if (!runs) return;
     const keys = [...new Set(runs.flatMap((r) => (r.data.metrics ?? []).map((m) => m.key)))].sort();
-    const name = new Map(runs.map((r) => [r.info.run_id, r.info.run_name || r.info.run_id]));
     Promise.all(
       keys.map(async (key) => {
         const query = new URLSearchParams({ metric_key: key, max_results: String(POINTS_PER_RUN) });
@@ -40,21 +100,37 @@ export function ComparePage() {
         const res = await get<{ metrics?: (Metric & { run_id: string })[] }>(
           `metrics/get-history-bulk-interval?${query}`,
         );
-        const byRun = new Map<string, [number, number][]>();
+        const byRun = new Map<string, Metric[]>();
         for (const m of res.metrics ?? []) {
           if (!byRun.has(m.run_id)) byRun.set(m.run_id, []);
-          byRun.get(m.run_id)!.push([m.step, m.value]);
+          byRun.get(m.run_id)!.push(m);
         }
-        return {
-          key,
-          series: [...byRun].map(([id, points]) => ({
-            label: name.get(id) ?? id,
-            points: points.sort((a, b) => a[0] - b[0]),
-          })),
-        };
+        return { key, byRun };
       }),
-    ).then(setCharts, () => setCharts([]));
+    ).then(setHistories, () => setHistories([]));
   }, [runs]);
+  // Re-plotted, not refetched, when the x axis changes; "relative" counts from each run's own
+  // first point, so runs started at different times line up.
+  const charts = useMemo(() => {
+    const name = new Map(
+      (runs ?? []).map((r) => [r.info.run_id, r.info.run_name || r.info.run_id]),
+    );
+    const first = new Map<string, number>();
+    for (const h of histories) {
+      for (const [id, metrics] of h.byRun) {
+        for (const m of metrics) first.set(id, Math.min(first.get(id) ?? Infinity, m.timestamp));
+      }
+    }
+    return histories.map(({ key, byRun }) => ({
+      key,
+      series: [...byRun].map(([id, metrics]): Series => ({
+        label: name.get(id) ?? id,
+        points: metrics
+          .map((m): [number, number] => [xOf(m, settings.x, first.get(id)!), m.value])
+          .sort((a, b) => a[0] - b[0]),
+      })),
+    }));
+  }, [histories, settings.x]);
   if (error) return <p class="error">{error}</p>;
   if (!runs) return <p class="notice">Loading…</p>;
   const paramKeys = [
@@ -94,9 +170,22 @@ export function ComparePage() {
           </tbody>
         </table>
       </div>
+      <ParamsToMetric runs={runs} paramKeys={paramKeys} />
+      {charts.length > 0 && (
+        <h2>
+          Metrics <ChartControls settings={settings} />
+        </h2>
+      )}
       <div class="charts">
         {charts.map((c) => (
-          <MetricChart key={c.key} title={c.key} series={c.series} />
+          <MetricChart
+            key={c.key}
+            title={c.key}
+            series={c.series}
+            logScale={settings.log}
+            xAxis={settings.x}
+            smoothing={settings.smooth}
+          />
         ))}
       </div>
     </section>

@@ -1,4 +1,5 @@
-// The project's experiments, newest activity first; each opens its runs table.
+// The project's experiments, newest activity first; each opens its runs table or its logged
+// models.
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { ApiError, post, type Experiment } from '../api.js';
@@ -30,6 +31,7 @@ export function ExperimentsPage() {
               <th>Name</th>
               <th>ID</th>
               <th>Last update</th>
+              <th></th>
             </tr>
           </thead>
           <tbody>
@@ -40,6 +42,11 @@ export function ExperimentsPage() {
                 </td>
                 <td>{e.experiment_id}</td>
                 <td>{dateTime(e.last_update_time)}</td>
+                <td>
+                  <Link class="models-link" href={`/experiments/${e.experiment_id}/models`}>
+                    Logged models
+                  </Link>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,8 +1,9 @@
 // The model registry: registered models (MLflow's `#/models`), and a model's versions with their
-// stages, aliases, tags and links to the runs they came from (`#/models/<name>`).
+// stages, aliases, tags and links to the runs they came from and the logged models they register
+// (`#/models/<name>`).
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { ApiError, get, type KeyValue } from '../api.js';
+import { ApiError, get, type KeyValue, type LoggedModel } from '../api.js';
 import { dateTime } from '../format.js';
 
 interface ModelVersion {
@@ -16,6 +17,8 @@ interface ModelVersion {
   tags?: KeyValue[];
   creation_timestamp?: number;
   description?: string;
+  /** MLflow 3: the logged model this version registers. */
+  model_id?: string;
 }
 
 interface RegisteredModel {
@@ -84,6 +87,7 @@ export function ModelPage({ name }: { name: string }) {
   const [model, setModel] = useState<RegisteredModel>();
   const [versions, setVersions] = useState<ModelVersion[]>();
   const [runExperiments, setRunExperiments] = useState<Record<string, string>>({});
+  const [modelExperiments, setModelExperiments] = useState<Record<string, string>>({});
   const [error, setError] = useState<string>();
   useEffect(() => {
     Promise.all([
@@ -109,6 +113,18 @@ export function ModelPage({ name }: { name: string }) {
         ).then((pairs) =>
           setRunExperiments(Object.fromEntries(pairs.filter((p) => !!p) as [string, string][])),
         );
+        // So does a logged model's page: ask for each logged model once.
+        const modelIds = [...new Set(list.flatMap((x) => (x.model_id ? [x.model_id] : [])))];
+        Promise.all(
+          modelIds.map((id) =>
+            get<{ model: LoggedModel }>(`logged-models/${encodeURIComponent(id)}`).then(
+              (r) => [id, r.model.info.experiment_id] as const,
+              () => undefined,
+            ),
+          ),
+        ).then((pairs) =>
+          setModelExperiments(Object.fromEntries(pairs.filter((p) => !!p) as [string, string][])),
+        );
       },
       (err: ApiError) => setError(err.message),
     );
@@ -132,6 +148,7 @@ export function ModelPage({ name }: { name: string }) {
             <th>Aliases</th>
             <th>Created</th>
             <th>Source run</th>
+            <th>Logged model</th>
             <th>Tags</th>
           </tr>
         </thead>
@@ -152,6 +169,18 @@ export function ModelPage({ name }: { name: string }) {
                   </Link>
                 ) : (
                   (v.run_id ?? v.source ?? '')
+                )}
+              </td>
+              <td>
+                {v.model_id && modelExperiments[v.model_id] ? (
+                  <Link
+                    class="logged-model"
+                    href={`/experiments/${modelExperiments[v.model_id]}/models/${v.model_id}`}
+                  >
+                    {v.model_id}
+                  </Link>
+                ) : (
+                  (v.model_id ?? '')
                 )}
               </td>
               <td>{(v.tags ?? []).map((t) => `${t.key}=${t.value}`).join(', ')}</td>

@@ -1,88 +1,53 @@
-// One run: overview, params, latest metrics and tags. The page the official client links to.
+// One run: overview (status, source, parent and child runs), description, params, metric charts,
+// latest metrics, tags, datasets, logged models and artifacts. The page the official client
+// links to.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
-import { ApiError, get, type KeyValue, type Metric, type Run } from '../api.js';
-import { Artifacts } from '../artifacts.js';
-import { MetricChart, type Series } from '../chart.js';
+import { ApiError, get, tagOf, type Run } from '../api.js';
+import { Artifacts, runArtifacts } from '../artifacts.js';
 import { dateTime, duration, number } from '../format.js';
 import { useLiveTick } from '../live.js';
+import { Markdown } from '../markdown.js';
+import { Pairs, sortedPairs } from '../pairs.js';
+import { RunCharts } from './run-charts.js';
+import { ChildRuns, Datasets, PARENT_TAG, RunLink, RunModels } from './run-relations.js';
 
-function Pairs({ title, rows }: { title: string; rows: [string, string][] }) {
+/** `train.py · LOCAL · git 1a2b3c4`, from the tags MLflow's client sets. */
+function source(run: Run): ComponentChildren {
+  const name = tagOf(run, 'mlflow.source.name');
+  const type = tagOf(run, 'mlflow.source.type');
+  const commit = tagOf(run, 'mlflow.source.git.commit');
+  if (!name && !type && !commit) return undefined;
   return (
-    <section>
-      <h2>
-        {title} <span class="count">{rows.length}</span>
-      </h2>
-      {rows.length === 0 ? (
-        <p class="notice">None.</p>
-      ) : (
-        <table class="pairs">
-          <tbody>
-            {rows.map(([k, v]) => (
-              <tr key={k}>
-                <th>{k}</th>
-                <td>{v}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+    <span class="source">
+      {[name, type].filter(Boolean).join(' · ')}
+      {commit && (
+        <>
+          {name || type ? ' · ' : ''}git <code title={commit}>{commit.slice(0, 7)}</code>
+        </>
       )}
-    </section>
+    </span>
   );
 }
 
-/** Points per chart the server samples a history down to (it keeps the first and last). */
-const POINTS_PER_CHART = 1000;
-const MAX_CHARTS = 24;
-
-function Charts({ runId, keys, tick }: { runId: string; keys: string[]; tick: number }) {
-  const [charts, setCharts] = useState<{ key: string; series: Series[] }[]>();
-  const [logScale, setLogScale] = useState(false);
-  useEffect(() => {
-    if (tick === 0) setCharts(undefined);
-    Promise.all(
-      keys.slice(0, MAX_CHARTS).map(async (key) => {
-        const res = await get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
-          run_ids: runId,
-          metric_key: key,
-          max_results: String(POINTS_PER_CHART),
-        });
-        const points = (res.metrics ?? [])
-          .map((m): [number, number] => [m.step, m.value])
-          .sort((a, b) => a[0] - b[0]);
-        return { key, series: [{ label: key, points }] };
-      }),
-    ).then(setCharts, () => setCharts([]));
-  }, [runId, keys.join('\0'), tick]);
-  if (keys.length === 0) return null;
-  return (
-    <section>
-      <h2>
-        Charts{' '}
-        <label class="option">
-          <input
-            type="checkbox"
-            checked={logScale}
-            onChange={(e) => setLogScale((e.target as HTMLInputElement).checked)}
-          />{' '}
-          log scale
-        </label>
-      </h2>
-      {!charts ? (
-        <p class="notice">Loading…</p>
-      ) : (
-        <div class="charts">
-          {charts.map((c) => (
-            <MetricChart key={c.key} title={c.key} series={c.series} logScale={logScale} />
-          ))}
-        </div>
-      )}
-    </section>
-  );
+function overview(run: Run): [string, ComponentChildren][] {
+  const { info } = run;
+  const parent = tagOf(run, PARENT_TAG);
+  const user = tagOf(run, 'mlflow.user');
+  const rows: [string, ComponentChildren][] = [
+    ['Run ID', info.run_id],
+    ['Status', info.status],
+    ['Started', dateTime(info.start_time)],
+    ['Duration', duration(info.start_time, info.end_time)],
+    ['Source', source(run)],
+    ['User', user],
+    ['Parent run', parent && <RunLink runId={parent} class="parent-run" />],
+    ['Lifecycle', info.lifecycle_stage],
+    ['Artifacts', info.artifact_uri ?? ''],
+  ];
+  return rows.filter(([, v]) => v !== undefined && v !== '');
 }
-
-const sorted = (pairs: KeyValue[] = []) =>
-  pairs.map((p): [string, string] => [p.key, p.value]).sort((a, b) => a[0].localeCompare(b[0]));
 
 export function RunPage({ experimentId, runId }: { experimentId: string; runId: string }) {
   const [run, setRun] = useState<Run | undefined>();
@@ -99,26 +64,25 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
   if (!run) return <p class="notice">Loading…</p>;
   const { info, data } = run;
   const userTags = (data.tags ?? []).filter((t) => !t.key.startsWith('mlflow.'));
+  const description = tagOf(run, 'mlflow.note.content');
   return (
     <article>
       <nav class="crumbs">
         <Link href="/">Experiments</Link> ›{' '}
-        <Link href={`/experiments/${experimentId}`}>Experiment {experimentId}</Link>
+        <Link href={`/experiments/${experimentId}`}>Experiment {experimentId}</Link> ·{' '}
+        <Link href={`/experiments/${experimentId}/models`}>Logged models</Link>
       </nav>
       <h1>{info.run_name || info.run_id}</h1>
-      <Pairs
-        title="Overview"
-        rows={[
-          ['Run ID', info.run_id],
-          ['Status', info.status],
-          ['Started', dateTime(info.start_time)],
-          ['Duration', duration(info.start_time, info.end_time)],
-          ['Lifecycle', info.lifecycle_stage],
-          ['Artifacts', info.artifact_uri ?? ''],
-        ]}
-      />
-      <Pairs title="Parameters" rows={sorted(data.params)} />
-      <Charts
+      <Pairs title="Overview" rows={overview(run)} />
+      {description && (
+        <section class="description">
+          <h2>Description</h2>
+          <Markdown text={description} />
+        </section>
+      )}
+      <ChildRuns run={run} tick={tick} />
+      <Pairs title="Parameters" rows={sortedPairs(data.params)} />
+      <RunCharts
         runId={info.run_id}
         keys={(data.metrics ?? []).map((m) => m.key).sort()}
         tick={tick}
@@ -129,8 +93,10 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
           .map((m): [string, string] => [m.key, number(m.value)])
           .sort((a, b) => a[0].localeCompare(b[0]))}
       />
-      <Pairs title="Tags" rows={sorted(userTags)} />
-      <Artifacts runId={info.run_id} />
+      <Pairs title="Tags" rows={sortedPairs(userTags)} />
+      <Datasets inputs={run.inputs?.dataset_inputs ?? []} />
+      <RunModels run={run} />
+      <Artifacts key={info.run_id} source={runArtifacts(info.run_id)} />
     </article>
   );
 }
