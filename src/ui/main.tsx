@@ -11,7 +11,10 @@ import { GroupsPage } from './pages/groups.js';
 import { ModelPage, ModelsPage } from './pages/models.js';
 import { RunPage } from './pages/run.js';
 import { RunsPage } from './pages/runs.js';
+import { applyStoredTheme, ThemeToggle } from './theme.js';
 import './styles.css';
+
+applyStoredTheme();
 
 function App() {
   return (
@@ -25,6 +28,7 @@ function App() {
         </span>
         <Link href="/">Experiments</Link>
         <Link href="/models">Models</Link>
+        <ThemeToggle />
       </header>
       <main>
         <Switch>
