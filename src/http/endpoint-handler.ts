@@ -42,6 +42,7 @@ async function runScoped(
     accounts,
     principal,
     canRead: (project: string) => authenticator.canRead(principal, project),
+    standingIn: (project: string) => authenticator.standingIn(principal, project),
     params: pathParams(route, req),
     projectUrl: projectUrl(req, projectName, config),
   };

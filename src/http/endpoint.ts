@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Accounts } from '../auth/accounts.js';
 import type { Principal } from '../auth/authenticator.js';
-import type { Access } from '../auth/roles.js';
+import type { Access, Standing } from '../auth/roles.js';
 import type { Config } from '../config.js';
 import type { ProjectContext, ProjectRegistry } from '../store/projects.js';
 import type { BodyDecoder } from './body-decoder.js';
@@ -25,6 +25,8 @@ export interface HandlerContext {
   principal: Principal;
   /** Whether the caller may read `project`; for answers that list projects. */
   canRead(project: string): Promise<boolean>;
+  /** What the caller holds in `project` (its role, admin, or none), capped by its token. */
+  standingIn(project: string): Promise<Standing>;
 }
 
 /**

@@ -12,7 +12,10 @@ import { LoggedModelPage, LoggedModelsPage } from './pages/logged-models.js';
 import { ModelPage, ModelsPage } from './pages/models.js';
 import { RunPage } from './pages/run.js';
 import { RunsPage } from './pages/runs.js';
+import { applyStoredTheme, ThemeToggle } from './theme.js';
 import './styles.css';
+
+applyStoredTheme();
 
 function App() {
   return (
@@ -26,6 +29,7 @@ function App() {
         </span>
         <Link href="/">Experiments</Link>
         <Link href="/models">Models</Link>
+        <ThemeToggle />
       </header>
       <main>
         <Switch>

@@ -1,76 +1,94 @@
-// An experiment's runs: one row a run, params and metrics as columns, filtered with MLflow's
-// search grammar and sorted by the server (runs/search), a page of 100 at a time. Filter and
-// sort live in the query string, so the view is a link.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+// An experiment's runs: one row a run, chosen params, metrics and tags as columns, filtered with
+// MLflow's search grammar and sorted by the server, loaded a page at a time as the table scrolls.
+// Filter, sort, columns, pins, the deleted-runs view and the selection live in the query string,
+// so the view is a link.
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { Link, useLocation, useSearch } from 'wouter-preact';
-import { ApiError, post, type Run } from '../api.js';
-import { dateTime, number } from '../format.js';
+import { useAccess } from '../access.js';
+import type { Run } from '../api.js';
 import { useLiveTick } from '../live.js';
+import { ColumnChooser } from './runs/column-chooser.js';
+import {
+  DEFAULT_PINS,
+  defaultIds,
+  gatherKeys,
+  layout,
+  NO_KEYS,
+  parseIds,
+  sortName,
+  type Keys,
+} from './runs/columns.js';
+import { PAGE_SIZE, useRunPages, type RunViewType } from './runs/run-pages.js';
+import { RunsGrid } from './runs/runs-grid.js';
+import { SelectionActions } from './runs/selection-actions.js';
 
-const PAGE_SIZE = 100;
+const VIEWS: { value: RunViewType; label: string }[] = [
+  { value: 'ACTIVE_ONLY', label: 'Active runs' },
+  { value: 'DELETED_ONLY', label: 'Deleted runs' },
+  { value: 'ALL', label: 'Active and deleted' },
+];
 
-interface Page {
-  runs: Run[];
-  next?: string;
-}
-
-/** MLflow's order_by term for a column: `metrics.`acc` DESC`. */
-function orderTerm(column: string, descending: boolean): string {
-  return `${column} ${descending ? 'DESC' : 'ASC'}`;
-}
-
-const quoted = (kind: 'metrics' | 'params', key: string) => `${kind}.\`${key}\``;
+const viewOf = (value: string | null): RunViewType =>
+  VIEWS.find((v) => v.value === value)?.value ?? 'ACTIVE_ONLY';
 
 export function RunsPage({ experimentId }: { experimentId: string }) {
   const search = new URLSearchParams(useSearch());
   const [, navigate] = useLocation();
   const filter = search.get('filter') ?? '';
   const order = search.get('order') ?? 'attributes.start_time DESC';
-  const selected = new Set((search.get('selected') ?? '').split(',').filter(Boolean));
+  const viewType = viewOf(search.get('view'));
+  const selectedIds = (search.get('selected') ?? '').split(',').filter(Boolean);
+  const selected = useMemo(() => new Set(selectedIds), [selectedIds.join(',')]);
+  const cols = parseIds(search.get('cols'));
+  const pins = parseIds(search.get('pin')) ?? DEFAULT_PINS;
   const [draft, setDraft] = useState(filter);
-  const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
-  const [page, setPage] = useState<Page | undefined>();
-  const [error, setError] = useState<string>();
+  const [keys, setKeys] = useState<Keys>(NO_KEYS);
+  const access = useAccess();
 
-  const go = (changes: Record<string, string>) => {
-    const next = new URLSearchParams({
+  // Absent means default; an empty `cols`/`pin` is a choice of none, so it stays in the URL.
+  const go = (changes: Record<string, string | undefined>) => {
+    const state: Record<string, string | undefined> = {
       filter,
       order,
-      selected: [...selected].join(','),
+      view: viewType === 'ACTIVE_ONLY' ? undefined : viewType,
+      selected: selectedIds.join(','),
+      cols: cols?.join(','),
+      pin: search.get('pin') ?? undefined,
       ...changes,
-    });
-    for (const key of ['filter', 'selected']) if (!next.get(key)) next.delete(key);
+    };
+    const next = new URLSearchParams();
+    for (const [key, value] of Object.entries(state)) {
+      if (value === undefined || (value === '' && key !== 'cols' && key !== 'pin')) continue;
+      next.set(key, value);
+    }
     navigate(`/experiments/${experimentId}?${next}`);
   };
 
   useEffect(() => setDraft(filter), [filter]);
-  useEffect(() => setTokens([undefined]), [experimentId, filter, order]);
-  const token = tokens[tokens.length - 1];
-  const tick = useLiveTick(!!page?.runs.some((r) => r.info.status === 'RUNNING'));
-  useEffect(() => setPage(undefined), [experimentId, filter, order, token]);
-  useEffect(() => {
-    setError(undefined);
-    post<{ runs?: Run[]; next_page_token?: string }>('runs/search', {
-      experiment_ids: [experimentId],
-      filter,
-      order_by: [order],
-      max_results: PAGE_SIZE,
-      ...(token ? { page_token: token } : {}),
-    }).then(
-      (res) => setPage({ runs: res.runs ?? [], next: res.next_page_token }),
-      (err: ApiError) => setError(err.message),
-    );
-  }, [experimentId, filter, order, token, tick]);
+  useEffect(() => setKeys(NO_KEYS), [experimentId]);
+  const onPage = useCallback((runs: Run[]) => setKeys((k) => gatherKeys(k, runs)), []);
+  const pages = useRunPages({ experimentId, filter, order, viewType }, onPage);
 
-  const columns = useMemo(() => {
-    const metrics = new Set<string>();
-    const params = new Set<string>();
-    for (const run of page?.runs ?? []) {
-      for (const m of run.data.metrics ?? []) metrics.add(m.key);
-      for (const p of run.data.params ?? []) params.add(p.key);
-    }
-    return { metrics: [...metrics].sort(), params: [...params].sort() };
-  }, [page]);
+  // Live: the rows on screen are fetched again every few seconds while one of them is running.
+  const [view, setView] = useState<[number, number]>([0, 0]);
+  const onWindow = useCallback(
+    (first: number, last: number) =>
+      setView((v) => (v[0] === first && v[1] === last ? v : [first, last])),
+    [],
+  );
+  const live = useMemo(
+    () => pages.rows.slice(view[0], view[1] + 1).some((r) => r.info.status === 'RUNNING'),
+    [pages.rows, view],
+  );
+  const tick = useLiveTick(live);
+  const { refresh } = pages;
+  useEffect(() => {
+    if (tick > 0) refresh(Math.floor(view[0] / PAGE_SIZE), Math.floor(view[1] / PAGE_SIZE));
+    // Only on the tick: the window moving is not a reason to fetch again.
+  }, [tick]);
+
+  const shown = cols ?? defaultIds(keys);
+  const columns = useMemo(() => layout(shown, pins), [shown.join(','), pins.join(',')]);
 
   const toggle = (id: string) => {
     const next = new Set(selected);
@@ -78,24 +96,8 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
     go({ selected: [...next].join(',') });
   };
 
-  const sortable = (label: string, column: string) => {
-    const active = order.startsWith(`${column} `);
-    const descending = active && order.endsWith('DESC');
-    return (
-      <th
-        class={active ? 'sorted' : ''}
-        aria-sort={active ? (descending ? 'descending' : 'ascending') : undefined}
-      >
-        <button type="button" onClick={() => go({ order: orderTerm(column, !descending) })}>
-          {label}
-          {active ? (descending ? ' ▼' : ' ▲') : ''}
-        </button>
-      </th>
-    );
-  };
-
   return (
-    <section>
+    <section class="runs-page">
       <nav class="crumbs">
         <Link href="/">Experiments</Link> › Experiment {experimentId} ·{' '}
         <Link
@@ -120,94 +122,71 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
           onInput={(e) => setDraft((e.target as HTMLInputElement).value)}
         />
         <button type="submit">Search</button>
+        <select
+          name="view"
+          aria-label="Which runs"
+          value={viewType}
+          onChange={(e) => {
+            const value = (e.target as HTMLSelectElement).value;
+            go({ view: value === 'ACTIVE_ONLY' ? undefined : value, selected: '' });
+          }}
+        >
+          {VIEWS.map((v) => (
+            <option key={v.value} value={v.value}>
+              {v.label}
+            </option>
+          ))}
+        </select>
+        <ColumnChooser
+          keys={keys}
+          shown={shown}
+          pins={pins}
+          onChange={(nextShown, nextPins) =>
+            go({ cols: nextShown.join(','), pin: nextPins.join(',') })
+          }
+          onReset={() => go({ cols: undefined, pin: undefined })}
+        />
       </form>
-      {error ? (
+      {pages.error ? (
         <p class="error" role="alert">
-          {error}
+          {pages.error}
         </p>
-      ) : !page ? (
+      ) : pages.pageCount === 0 ? (
         <p class="notice">Loading…</p>
       ) : (
         <>
-          <p class="summary">
-            {page.runs.length} run{page.runs.length === 1 ? '' : 's'}
-            {page.next || tokens.length > 1 ? ` on page ${tokens.length}` : ''}
+          <div class="table-bar">
+            <p class="summary">
+              {pages.rows.length} run{pages.rows.length === 1 ? '' : 's'}
+              {pages.complete ? '' : ' loaded, more as you scroll'}
+            </p>
             {selected.size > 0 && (
-              <>
-                {' · '}
-                {selected.size} selected{' '}
-                <Link
-                  href={`/compare-runs?runs=${encodeURIComponent(JSON.stringify([...selected]))}`}
-                  class="compare-link"
-                >
-                  Compare
-                </Link>
-              </>
+              <SelectionActions
+                selected={selectedIds}
+                rows={pages.rows}
+                access={access}
+                viewType={viewType}
+                onChanged={(clear) => {
+                  if (clear) go({ selected: '' });
+                  pages.reload();
+                }}
+              />
             )}
-          </p>
-          <div class="scroll">
-            <table class="grid runs">
-              <thead>
-                <tr>
-                  <th aria-label="Select" />
-                  {sortable('Run', 'attributes.run_name')}
-                  {sortable('Started', 'attributes.start_time')}
-                  <th>Status</th>
-                  {columns.metrics.map((k) => sortable(k, quoted('metrics', k)))}
-                  {columns.params.map((k) => sortable(k, quoted('params', k)))}
-                </tr>
-              </thead>
-              <tbody>
-                {page.runs.map((run) => {
-                  const metrics = new Map((run.data.metrics ?? []).map((m) => [m.key, m.value]));
-                  const params = new Map((run.data.params ?? []).map((p) => [p.key, p.value]));
-                  return (
-                    <tr key={run.info.run_id} data-run-id={run.info.run_id}>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={`Select ${run.info.run_name || run.info.run_id}`}
-                          checked={selected.has(run.info.run_id)}
-                          onChange={() => toggle(run.info.run_id)}
-                        />
-                      </td>
-                      <td>
-                        <Link href={`/experiments/${experimentId}/runs/${run.info.run_id}`}>
-                          {run.info.run_name || run.info.run_id}
-                        </Link>
-                      </td>
-                      <td>{dateTime(run.info.start_time)}</td>
-                      <td>{run.info.status}</td>
-                      {columns.metrics.map((k) => (
-                        <td class="num" key={k}>
-                          {number(metrics.get(k))}
-                        </td>
-                      ))}
-                      {columns.params.map((k) => (
-                        <td key={k}>{params.get(k) ?? ''}</td>
-                      ))}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
           </div>
-          <nav class="pager">
-            <button
-              type="button"
-              disabled={tokens.length === 1}
-              onClick={() => setTokens(tokens.slice(0, -1))}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              disabled={!page.next}
-              onClick={() => setTokens([...tokens, page.next])}
-            >
-              Next
-            </button>
-          </nav>
+          <RunsGrid
+            experimentId={experimentId}
+            rows={pages.rows}
+            layout={columns}
+            order={order}
+            selected={selected}
+            onSort={(c, descending) =>
+              go({ order: `${sortName(c)} ${descending ? 'DESC' : 'ASC'}` })
+            }
+            onToggle={toggle}
+            onOpen={(run) => navigate(`/experiments/${experimentId}/runs/${run.info.run_id}`)}
+            onNearEnd={pages.loadMore}
+            onWindow={onWindow}
+          />
         </>
       )}
     </section>
