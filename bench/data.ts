@@ -108,12 +108,12 @@ function rankMarks(db: SQLite.Database) {
     .get();
   if (!has) return { mark: () => {}, series: () => {} };
   const mark = db.prepare(
-    `insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan)
-     values (?, ?, ?, ?, ?, ?, 0)`,
+    `insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan,
+       time_offset) values (?, ?, ?, ?, ?, ?, 0, 0)`,
   );
   const series = db.prepare(
     `insert or replace into metric_series (run_key, key, points, in_order, last_timestamp,
-       last_step, last_value, last_is_nan) values (?, ?, ?, 1, ?, ?, ?, 0)`,
+       last_step, last_value, last_is_nan, last_time_offset) values (?, ?, ?, 1, ?, ?, ?, 0, 0)`,
   );
   return {
     /** The point of rank `rank`: a mark when the rank is one (every 32nd). */

@@ -33,13 +33,15 @@ async function json(base: string, p: string, body: unknown): Promise<Record<stri
   return JSON.parse(text) as Record<string, unknown>;
 }
 
-/** Bytes of the page's scripts and styles, gzipped, as a browser downloads them on first load. */
-function bundleBytes(): number {
-  const dir = path.join(ROOT, 'dist/ui/assets');
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /\.(js|css)$/.test(f))
-    .reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dir, f))).length, 0);
+/** A built asset's bytes gzipped, as a browser downloads it. */
+function gzippedBytes(assetPath: string): number {
+  return zlib.gzipSync(fs.readFileSync(path.join(ROOT, 'dist/ui', assetPath))).length;
+}
+
+/** The scripts and styles `index.html` names: what every page loads first (lazy chunks aside). */
+function entryAssets(): string[] {
+  const html = fs.readFileSync(path.join(ROOT, 'dist/ui/index.html'), 'utf8');
+  return [...html.matchAll(/(?:src|href)="\/static-files\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
 }
 
 export async function measureUi(
@@ -47,14 +49,17 @@ export async function measureUi(
   sizes: UiSizes,
 ): Promise<{ lines: string[]; serverCpuSeconds: number }> {
   const executablePath = CHROMIUM.find((p): p is string => !!p && fs.existsSync(p));
-  const kib = bundleBytes() / 1024;
-  const lines = [`ui first load: ${kib.toFixed(0)} KiB of JS + CSS gzipped (target < 300 KB)`];
   if (!executablePath) {
+    const kib = entryAssets().reduce((sum, a) => sum + gzippedBytes(a), 0) / 1024;
     return {
-      lines: [...lines, 'ui timings skipped: no Chromium (test/ui/install-chromium.sh)'],
+      lines: [
+        `ui first load: ${kib.toFixed(0)} KiB of JS + CSS gzipped (entry files; target < 300 KB)`,
+        'ui timings skipped: no Chromium (test/ui/install-chromium.sh)',
+      ],
       serverCpuSeconds: 0,
     };
   }
+  const lines: string[] = [];
   const server = await startTrackd(tmp, path.join(tmp, 'ui.log'));
   const dbFile = path.join(tmp, 'default', 'mlflow.db');
   const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
@@ -84,10 +89,19 @@ export async function measureUi(
     }
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // Time from the navigation's start until the first full page of rows has been painted.
+    // Every script and style the runs page fetched, lazily loaded chunks included.
+    const loaded = new Set<string>();
+    page.on('response', (res) => {
+      const match = /\/static-files\/(.+\.(?:js|css))$/.exec(new URL(res.url()).pathname);
+      if (match) loaded.add(match[1]);
+    });
+    // Time from the navigation's start until the first page of runs (100) is in the table and
+    // painted: the table keeps only the rows in view in the page, and counts what it loaded.
     await page.goto(`${server.url}/#/experiments/${tableId}`);
     await page.waitForFunction(
-      () => document.querySelectorAll('table.runs tbody tr').length >= 100,
+      () =>
+        !!document.querySelector('table.runs tbody tr[data-run-id]') &&
+        Number(document.querySelector<HTMLElement>('table.runs')?.dataset.loaded) >= 100,
       undefined,
       { timeout: 60_000 },
     );
@@ -95,14 +109,19 @@ export async function measureUi(
       () =>
         new Promise<number>((resolve) => requestAnimationFrame(() => resolve(performance.now()))),
     );
+    const kib = [...loaded].reduce((sum, a) => sum + gzippedBytes(a), 0) / 1024;
+    lines.push(`ui first load: ${kib.toFixed(0)} KiB of JS + CSS gzipped (target < 300 KB)`);
     lines.push(
       `ui runs table of ${sizes.tableRuns.toLocaleString('en')} runs painted ${tableMs.toFixed(0)} ms after navigation (target < 1.5 s)`,
     );
 
     const compare = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await compare.goto(
-      `${server.url}/#/compare-runs?runs=${encodeURIComponent(JSON.stringify(runIds))}`,
-    );
+    // The link as MLflow's UI writes it: the runs and their experiment.
+    const runsAndExperiment = new URLSearchParams({
+      runs: JSON.stringify(runIds),
+      experiments: JSON.stringify([String(charts.experiment_id)]),
+    });
+    await compare.goto(`${server.url}/#/compare-runs?${runsAndExperiment}`);
     const drawn = await compare
       .waitForFunction(
         (n) =>

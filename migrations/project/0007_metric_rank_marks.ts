@@ -4,7 +4,9 @@
 // minute for a chart of 20 runs. A history whose points came in order (each after the previous one
 // by step and by time, as training loops log them) has the same order by step as by the table's
 // key (timestamp first), so the point of rank k is found by seeking the table's key from a mark
-// (the point of rank ⌊k/32⌋·32, kept in `metric_rank_marks`) and stepping at most 31 rows.
+// (the point of rank ⌊k/32⌋·32, kept in `metric_rank_marks`) and stepping at most 31 rows. A
+// mark keeps how many points before it share its timestamp (`time_offset`): a seek by timestamp
+// lands on the first of them, so that many more rows are stepped over (usually none).
 // `metric_series` keeps, per run and key, the count of points, whether they are still in order
 // and the last point (to tell whether the next one appends); a history that loses its order keeps
 // no marks and is sampled the old way. This migration computes both for the stored histories.
@@ -28,6 +30,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addColumn('last_step', 'bigint', (c) => c.notNull())
       .addColumn('last_value', 'double precision', (c) => c.notNull())
       .addColumn('last_is_nan', 'integer', (c) => c.notNull())
+      // How many points before the last one share its timestamp (the next one may, too).
+      .addColumn('last_time_offset', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('metric_series_pk', ['run_key', 'key'])
       .execute();
     await trx.schema
@@ -41,6 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .addColumn('step', 'bigint', (c) => c.notNull())
       .addColumn('value', 'double precision', (c) => c.notNull())
       .addColumn('is_nan', 'integer', (c) => c.notNull())
+      .addColumn('time_offset', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('metric_rank_marks_pk', ['run_key', 'key', 'rank'])
       .execute();
 
@@ -49,23 +54,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     await sql`create temporary table ranked_points as
       select run_key, key, timestamp, step, value, is_nan,
              row_number() over history - 1 as rank,
-             lag(step) over history as previous_step
+             lag(step) over history as previous_step,
+             row_number() over same_time - 1 as time_offset
       from metrics
-      window history as (partition by run_key, key order by timestamp, step, value, is_nan)`.execute(
+      window history as (partition by run_key, key order by timestamp, step, value, is_nan),
+             same_time as (partition by run_key, key, timestamp order by step, value, is_nan)`.execute(
       trx,
     );
     // In order when no point has a smaller step than the one before it in time.
     await sql`insert into metric_series
-        (run_key, key, points, in_order, last_timestamp, last_step, last_value, last_is_nan)
-      select p.run_key, p.key, s.points, s.in_order, p.timestamp, p.step, p.value, p.is_nan
+        (run_key, key, points, in_order, last_timestamp, last_step, last_value, last_is_nan,
+         last_time_offset)
+      select p.run_key, p.key, s.points, s.in_order, p.timestamp, p.step, p.value, p.is_nan,
+             p.time_offset
       from ranked_points p
       join (select run_key, key, count(*) as points,
                    case when sum(case when step < previous_step then 1 else 0 end) = 0
                         then 1 else 0 end as in_order
             from ranked_points group by run_key, key) s
         on s.run_key = p.run_key and s.key = p.key and p.rank = s.points - 1`.execute(trx);
-    await sql`insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan)
-      select p.run_key, p.key, p.rank, p.timestamp, p.step, p.value, p.is_nan
+    await sql`insert into metric_rank_marks
+        (run_key, key, rank, timestamp, step, value, is_nan, time_offset)
+      select p.run_key, p.key, p.rank, p.timestamp, p.step, p.value, p.is_nan, p.time_offset
       from ranked_points p
       join metric_series s on s.run_key = p.run_key and s.key = p.key and s.in_order = 1
       where p.rank % ${sql.lit(RANK_MARK_EVERY)} = 0`.execute(trx);

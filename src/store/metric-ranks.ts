@@ -40,23 +40,26 @@ interface Series {
   points: number;
   inOrder: boolean;
   last?: StoredPoint;
+  /** How many points before `last` share its timestamp. */
+  lastTimeOffset: number;
 }
 
 const READ_SERIES_SQL =
-  'select points, in_order, last_timestamp, last_step, last_value, last_is_nan ' +
-  'from metric_series where run_key = ? and key = ?';
+  'select points, in_order, last_timestamp, last_step, last_value, last_is_nan, ' +
+  'last_time_offset from metric_series where run_key = ? and key = ?';
 const SAVE_SERIES_SQL =
   'insert into metric_series (run_key, key, points, in_order, last_timestamp, last_step, ' +
-  'last_value, last_is_nan) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (run_key, key) do update ' +
-  'set points = excluded.points, in_order = excluded.in_order, ' +
-  'last_timestamp = excluded.last_timestamp, last_step = excluded.last_step, ' +
-  'last_value = excluded.last_value, last_is_nan = excluded.last_is_nan';
+  'last_value, last_is_nan, last_time_offset) values (?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+  'on conflict (run_key, key) do update set points = excluded.points, ' +
+  'in_order = excluded.in_order, last_timestamp = excluded.last_timestamp, ' +
+  'last_step = excluded.last_step, last_value = excluded.last_value, ' +
+  'last_is_nan = excluded.last_is_nan, last_time_offset = excluded.last_time_offset';
 const INSERT_MARK_SQL =
-  'insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan) ' +
-  'values (?, ?, ?, ?, ?, ?, ?)';
+  'insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan, ' +
+  'time_offset) values (?, ?, ?, ?, ?, ?, ?, ?)';
 const DROP_MARKS_SQL = 'delete from metric_rank_marks where run_key = ? and key = ?';
 
-type SeriesRow = [number, number, number, number, number, number];
+type SeriesRow = [number, number, number, number, number, number, number];
 
 /** Keeps one history's series row and marks current while its new points are stored. */
 export class SeriesWriter {
@@ -73,8 +76,9 @@ export class SeriesWriter {
           points: Number(row[0]),
           inOrder: row[1] === 1,
           last: { key, timestamp: row[2], step: row[3], value: row[4], is_nan: row[5] },
+          lastTimeOffset: Number(row[6]),
         }
-      : { points: 0, inOrder: true };
+      : { points: 0, inOrder: true, lastTimeOffset: 0 };
   }
 
   /** A point just stored (not one the table already had). */
@@ -84,6 +88,8 @@ export class SeriesWriter {
       series.inOrder = false;
       this.statements.prepare(DROP_MARKS_SQL).run(this.runKey, this.key);
     }
+    // In order, the points sharing this one's timestamp are the ones just before it.
+    const timeOffset = series.last?.timestamp === point.timestamp ? series.lastTimeOffset + 1 : 0;
     if (series.inOrder && series.points % RANK_MARK_EVERY === 0) {
       this.statements
         .prepare(INSERT_MARK_SQL)
@@ -95,11 +101,15 @@ export class SeriesWriter {
           point.step,
           point.value,
           point.is_nan,
+          timeOffset,
         );
     }
     series.points++;
     // Out of order, `last` is no longer needed to decide anything; it stays the newest stored.
-    if (!series.last || compareKeyOrder(point, series.last) > 0) series.last = point;
+    if (!series.last || compareKeyOrder(point, series.last) > 0) {
+      series.last = point;
+      series.lastTimeOffset = timeOffset;
+    }
   }
 
   save(): void {
@@ -117,6 +127,7 @@ export class SeriesWriter {
         last.step,
         last.value,
         last.is_nan,
+        series.lastTimeOffset,
       );
   }
 }
@@ -147,6 +158,7 @@ export async function markOutOfOrder(
         last_step: p.step,
         last_value: p.value,
         last_is_nan: p.is_nan,
+        last_time_offset: 0,
       })
       .onConflict((oc) => oc.columns(['run_key', 'key']).doUpdateSet({ in_order: 0 }))
       .execute();
@@ -158,21 +170,25 @@ export async function markOutOfOrder(
   }
 }
 
-// The points from a mark on, in two parts: those at the mark's timestamp, then the later ones.
-// SQLite seeks a row-value bound by its first column only, so one `(timestamp, step, …) >= mark`
-// would step through every point of the mark's timestamp (a batch logged at one time can be
-// thousands) before reaching the mark; bound by the timestamp, the seek goes to the mark's step.
-// The first part is usually the mark alone; the second skips its offset inside SQLite, which
-// costs far less than handing the skipped rows to JavaScript.
-const AT_MARK_TIME_SQL =
-  'select m.key, m.value, m.timestamp, m.step, m.is_nan from metric_rank_marks k ' +
-  'join metrics m on m.run_key = k.run_key and m.key = k.key and m.timestamp = k.timestamp ' +
-  'and (m.step, m.value, m.is_nan) >= (k.step, k.value, k.is_nan) ' +
-  'where k.run_key = ? and k.key = ? and k.rank = ? order by m.step, m.value, m.is_nan limit ?';
-const LATER_SQL =
-  'select key, value, timestamp, step, is_nan from metrics ' +
-  'where run_key = ? and key = ? and timestamp > ? ' +
-  'order by timestamp, step, value, is_nan limit ? offset ?';
+/** A mark: timestamp, time_offset, step, value, is_nan. */
+type Mark = [number, number, number, number, number];
+const MARK_COLUMNS = 'timestamp, time_offset, step, value, is_nan from metric_rank_marks ';
+const MARK_SQL = `select ${MARK_COLUMNS}where run_key = ? and key = ? and rank = ?`;
+// The marks of many ranks at once (a JSON array of them): one statement instead of one a rank.
+const MARKS_SQL = `select rank, ${MARK_COLUMNS}where run_key = ? and key = ? and rank in (select value from json_each(?))`;
+const POINTS_SQL = 'select key, value, timestamp, step, is_nan from metrics ';
+const KEY_ORDER = ' order by timestamp, step, value, is_nan limit ? offset ?';
+// From a mark, one seek by timestamp lands on the first point of the mark's timestamp: the rows
+// to the wanted rank are stepped over inside SQLite, far cheaper than handing them to JavaScript.
+// (SQLite seeks a row-value bound by its first column only, so a `(timestamp, step, …) >= mark`
+// bound would cost the same.)
+const FROM_TIME_SQL = `${POINTS_SQL}where run_key = ? and key = ? and timestamp >= ?${KEY_ORDER}`;
+// Where many points share the mark's timestamp (a batch logged at one time can be thousands),
+// the points of that timestamp from the mark's step on, then the later ones.
+const AT_TIME_SQL = `${POINTS_SQL}where run_key = ? and key = ? and timestamp = ? and (step, value, is_nan) >= (?, ?, ?)${KEY_ORDER}`;
+const LATER_SQL = `${POINTS_SQL}where run_key = ? and key = ? and timestamp > ?${KEY_ORDER}`;
+/** Rows of the mark's timestamp a seek may step over before the two-part read pays off. */
+const MAX_TIME_OFFSET = 64;
 const SERIES_OF_RUN_SQL =
   'select s.run_key, s.points, s.in_order from runs r ' +
   'join metric_series s on s.run_key = r.run_key and s.key = ? where r.run_uuid = ?';
@@ -187,16 +203,46 @@ class RankReader {
   /** `count` points from rank `rank` on: from the mark at or before it, along the key. */
   points(rank: number, count: number): StoredPoint[] {
     const markRank = rank - (rank % RANK_MARK_EVERY);
-    const skip = rank - markRank;
-    const need = skip + count;
-    const rows = this.all(AT_MARK_TIME_SQL, markRank, need);
-    if (!rows.length) {
+    const mark = this.statements.prepare(MARK_SQL).raw().get(this.runKey, this.key, markRank) as
+      Mark | undefined;
+    return this.fromMark(mark, markRank, rank - markRank, count);
+  }
+
+  /** The point of each of `ranks`, their marks read in one statement. */
+  atRanks(ranks: number[]): StoredPoint[] {
+    const markRanks = [...new Set(ranks.map((r) => r - (r % RANK_MARK_EVERY)))];
+    const rows = this.statements
+      .prepare(MARKS_SQL)
+      .raw()
+      .all(this.runKey, this.key, JSON.stringify(markRanks)) as [number, ...Mark][];
+    const marks = new Map(rows.map(([rank, ...mark]) => [Number(rank), mark]));
+    return ranks.map((rank) => {
+      const markRank = rank - (rank % RANK_MARK_EVERY);
+      const [point] = this.fromMark(marks.get(markRank), markRank, rank - markRank, 1);
+      if (!point) throw new Error(`metric history ${this.runKey}/${this.key} has no rank ${rank}`);
+      return point;
+    });
+  }
+
+  private fromMark(
+    mark: Mark | undefined,
+    markRank: number,
+    skip: number,
+    count: number,
+  ): StoredPoint[] {
+    if (!mark) {
       throw new Error(`metric history ${this.runKey}/${this.key} has no mark ${markRank}`);
     }
+    const [timestamp, timeOffset, step, value, isNan] = mark;
+    if (timeOffset <= MAX_TIME_OFFSET) {
+      return this.all(FROM_TIME_SQL, timestamp, count, timeOffset + skip);
+    }
+    const need = skip + count;
+    const rows = this.all(AT_TIME_SQL, timestamp, step, value, isNan, need, 0);
     const taken = rows.length;
     if (taken < need) {
       const offset = Math.max(0, skip - taken);
-      rows.push(...this.all(LATER_SQL, rows[0].timestamp, need - taken - offset, offset));
+      rows.push(...this.all(LATER_SQL, timestamp, need - taken - offset, offset));
     }
     // Rows of the first part before `skip` are dropped here; the second part skipped its own.
     return taken >= skip ? rows.slice(skip) : rows.slice(taken);
@@ -274,5 +320,5 @@ function sampleWith(
   if (n <= buckets) return reader.points(first, n);
   const ranks = bucketStarts(n, buckets).map((r) => first + r);
   ranks[ranks.length - 1] = end - 1;
-  return ranks.map((rank) => reader.at(rank));
+  return reader.atRanks(ranks);
 }

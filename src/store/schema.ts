@@ -191,6 +191,8 @@ export interface MetricSeriesTable {
   last_step: number;
   last_value: number;
   last_is_nan: number;
+  /** How many points before the last one share its timestamp. */
+  last_time_offset: number;
 }
 
 /** The point of rank `rank` (a multiple of 32) of an in-order history. */
@@ -202,6 +204,8 @@ export interface MetricRankMarksTable {
   step: number;
   value: number;
   is_nan: number;
+  /** How many points before this one share its timestamp. */
+  time_offset: number;
 }
 
 export interface Database {

@@ -169,6 +169,36 @@ describe('sampling by rank', () => {
     await expectSamplesMatch(logged);
   });
 
+  it('samples a history logged in batches of hundreds of points at one time', async () => {
+    const logged: MetricPoint[] = [];
+    // 5 batches of 300 points, each batch at one time; the third split over two requests.
+    for (let batch = 0; batch < 5; batch++) {
+      const points = Array.from({ length: 300 }, (_, i) => ({
+        key: 'loss',
+        value: Math.sin(batch * 300 + i),
+        timestamp: 7000 + batch,
+        step: batch * 300 + i,
+      }));
+      if (batch === 2) {
+        await log(points.slice(0, 100));
+        await log(points.slice(100));
+      } else await log(points);
+      logged.push(...points);
+    }
+    const { marks, points, inOrder } = await series();
+    expect({ points, inOrder }).toEqual({ points: 1500, inOrder: true });
+    const offsets = await db
+      .selectFrom('metric_rank_marks')
+      .select(['rank', 'time_offset'])
+      .where('key', '=', 'loss')
+      .orderBy('rank')
+      .execute();
+    expect(offsets.length).toBe(marks.length);
+    // Each mark counts the points of its batch before it.
+    for (const m of offsets) expect(m.time_offset).toBe(m.rank % 300);
+    await expectSamplesMatch(logged);
+  });
+
   it('gives up the marks when a point lands inside the history, and still samples correctly', async () => {
     const logged = Array.from({ length: 500 }, (_, step) => ({
       key: 'loss',
@@ -215,7 +245,10 @@ describe('migration 0007: rank marks for stored histories', () => {
       expect((await migrator.migrateTo('0006_metric_run_key')).error).toBeUndefined();
       const insert = sqlite.prepare('insert into metrics values (?, ?, ?, ?, ?, ?)');
       // r2 (key 1): 'long' in order, 70 points; r1 (key 2): 'loss' has NaN at step 2, in order.
-      for (let step = 0; step < 70; step++) insert.run(1, 'long', step / 2, 5000 + step, step, 0);
+      // 40 points at one time, then 30 at the next.
+      for (let step = 0; step < 70; step++) {
+        insert.run(1, 'long', step / 2, 5000 + Math.floor(step / 40), step, 0);
+      }
       // r1's 'acc': a later time at a smaller step: out of order.
       insert.run(2, 'acc', 1, 2000, -4, 0);
       const { error } = await migrator.migrateTo('0007_metric_rank_marks');
@@ -223,27 +256,29 @@ describe('migration 0007: rank marks for stored histories', () => {
       expect(
         sqlite
           .prepare(
-            'select run_key, key, points, in_order, last_step from metric_series order by run_key, key',
+            'select run_key, key, points, in_order, last_step, last_time_offset from metric_series order by run_key, key',
           )
           .raw()
           .all(),
       ).toEqual([
-        [1, 'long', 70, 1, 69],
-        [1, 'loss', 1, 1, 0],
-        [2, 'acc', 2, 0, -4],
-        [2, 'loss', 3, 1, 2],
+        [1, 'long', 70, 1, 69, 29],
+        [1, 'loss', 1, 1, 0, 0],
+        [2, 'acc', 2, 0, -4, 0],
+        [2, 'loss', 3, 1, 2, 0],
       ]);
       expect(
         sqlite
-          .prepare('select run_key, key, rank, step from metric_rank_marks order by 1, 2, 3')
+          .prepare(
+            'select run_key, key, rank, step, time_offset from metric_rank_marks order by 1, 2, 3',
+          )
           .raw()
           .all(),
       ).toEqual([
-        [1, 'long', 0, 0],
-        [1, 'long', 32, 32],
-        [1, 'long', 64, 64],
-        [1, 'loss', 0, 0],
-        [2, 'loss', 0, 0],
+        [1, 'long', 0, 0, 0],
+        [1, 'long', 32, 32, 32],
+        [1, 'long', 64, 64, 24],
+        [1, 'loss', 0, 0, 0],
+        [2, 'loss', 0, 0, 0],
       ]);
       const { error: downError } = await migrator.migrateTo('0006_metric_run_key');
       expect(downError).toBeUndefined();

@@ -162,6 +162,7 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
             </p>
             {selected.size > 0 && (
               <SelectionActions
+                experimentId={experimentId}
                 selected={selectedIds}
                 rows={pages.rows}
                 access={access}

@@ -8,6 +8,7 @@ import type { RunViewType } from './run-pages.js';
 import { RenameDialog, TagsDialog } from './run-edits.js';
 
 interface Props {
+  experimentId: string;
   selected: string[];
   /** The loaded rows, to find the one selected run for renaming. */
   rows: Run[];
@@ -17,7 +18,14 @@ interface Props {
   onChanged(clearSelection: boolean): void;
 }
 
-export function SelectionActions({ selected, rows, access, viewType, onChanged }: Props) {
+export function SelectionActions({
+  experimentId,
+  selected,
+  rows,
+  access,
+  viewType,
+  onChanged,
+}: Props) {
   const [dialog, setDialog] = useState<'rename' | 'tags'>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -50,7 +58,11 @@ export function SelectionActions({ selected, rows, access, viewType, onChanged }
     <div class="selection-actions" role="toolbar" aria-label="Selected runs">
       <span>{selected.length} selected</span>
       <Link
-        href={`/compare-runs?runs=${encodeURIComponent(JSON.stringify(selected))}`}
+        // MLflow's form of the link: the runs and their experiment.
+        href={`/compare-runs?${new URLSearchParams({
+          runs: JSON.stringify(selected),
+          experiments: JSON.stringify([experimentId]),
+        })}`}
         class="compare-link"
       >
         Compare
