@@ -44,65 +44,99 @@ interface Series {
   lastTimeOffset: number;
 }
 
-const READ_SERIES_SQL =
-  'select points, in_order, last_timestamp, last_step, last_value, last_is_nan, ' +
-  'last_time_offset from metric_series where run_key = ? and key = ?';
-const SAVE_SERIES_SQL =
-  'insert into metric_series (run_key, key, points, in_order, last_timestamp, last_step, ' +
-  'last_value, last_is_nan, last_time_offset) values (?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+const SERIES_COLUMNS =
+  'points, in_order, last_timestamp, last_step, last_value, last_is_nan, last_time_offset';
+const MARK_COLUMNS_WRITTEN = 'key, rank, timestamp, step, value, is_nan, time_offset';
+/** Rows a multi-row statement takes at most (its bound values stay under SQLite's limit). */
+const ROWS_PER_STATEMENT = 200;
+
+/** `(?, …, ?)` for each of `rows` rows of `columns` values. */
+function rowsOf(rows: number, columns: number): string {
+  const row = `(${new Array<string>(columns).fill('?').join(', ')})`;
+  return new Array<string>(rows).fill(row).join(', ');
+}
+
+const readSeriesSql = (keys: number) =>
+  `select key, ${SERIES_COLUMNS} from metric_series where run_key = ? and key in ${rowsOf(1, keys)}`;
+const saveSeriesSql = (rows: number) =>
+  `insert into metric_series (run_key, key, ${SERIES_COLUMNS}) values ${rowsOf(rows, 9)} ` +
   'on conflict (run_key, key) do update set points = excluded.points, ' +
   'in_order = excluded.in_order, last_timestamp = excluded.last_timestamp, ' +
   'last_step = excluded.last_step, last_value = excluded.last_value, ' +
   'last_is_nan = excluded.last_is_nan, last_time_offset = excluded.last_time_offset';
-const INSERT_MARK_SQL =
-  'insert into metric_rank_marks (run_key, key, rank, timestamp, step, value, is_nan, ' +
-  'time_offset) values (?, ?, ?, ?, ?, ?, ?, ?)';
+const insertMarksSql = (rows: number) =>
+  `insert into metric_rank_marks (run_key, ${MARK_COLUMNS_WRITTEN}) values ${rowsOf(rows, 8)}`;
 const DROP_MARKS_SQL = 'delete from metric_rank_marks where run_key = ? and key = ?';
 
-type SeriesRow = [number, number, number, number, number, number, number];
+type SeriesRow = [string, number, number, number, number, number, number, number];
 
-/** Keeps one history's series row and marks current while its new points are stored. */
+/** Runs `statementFor(n)` over `values` cut into rows of `width`, `ROWS_PER_STATEMENT` at a time. */
+function runInChunks(
+  statements: SqliteStatements,
+  statementFor: (rows: number) => string,
+  values: unknown[],
+  width: number,
+): void {
+  const chunk = ROWS_PER_STATEMENT * width;
+  for (let i = 0; i < values.length; i += chunk) {
+    const part = values.slice(i, i + chunk);
+    statements.prepare(statementFor(part.length / width)).run(...part);
+  }
+}
+
+/**
+ * Keeps the series rows and marks of one run's histories current while a batch of points is
+ * stored: one statement reads the series of the batch's keys, one writes them back, one adds the
+ * marks — a few statements a batch, not a few a key.
+ */
 export class SeriesWriter {
-  private readonly series: Series;
+  private readonly series = new Map<string, Series>();
+  /** Marks to add, each MARK_COLUMNS_WRITTEN. */
+  private marks: [string, number, number, number, number, number, number][] = [];
 
   constructor(
     private readonly statements: SqliteStatements,
     private readonly runKey: number,
-    private readonly key: string,
+    keys: string[],
   ) {
-    const row = statements.prepare(READ_SERIES_SQL).raw().get(runKey, key) as SeriesRow | undefined;
-    this.series = row
-      ? {
-          points: Number(row[0]),
-          inOrder: row[1] === 1,
-          last: { key, timestamp: row[2], step: row[3], value: row[4], is_nan: row[5] },
-          lastTimeOffset: Number(row[6]),
-        }
-      : { points: 0, inOrder: true, lastTimeOffset: 0 };
+    for (const key of keys) this.series.set(key, { points: 0, inOrder: true, lastTimeOffset: 0 });
+    for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
+      const part = keys.slice(i, i + ROWS_PER_STATEMENT);
+      const rows = statements
+        .prepare(readSeriesSql(part.length))
+        .raw()
+        .all(runKey, ...part) as SeriesRow[];
+      for (const [key, points, inOrder, timestamp, step, value, isNan, timeOffset] of rows) {
+        this.series.set(key, {
+          points: Number(points),
+          inOrder: inOrder === 1,
+          last: { key, timestamp, step, value, is_nan: isNan },
+          lastTimeOffset: Number(timeOffset),
+        });
+      }
+    }
   }
 
-  /** A point just stored (not one the table already had). */
+  /** A point just stored (not one the table already had); its key is one of the batch's. */
   add(point: StoredPoint): void {
-    const { series } = this;
+    const series = this.series.get(point.key)!;
     if (series.inOrder && series.last && !appends(series.last, point)) {
       series.inOrder = false;
-      this.statements.prepare(DROP_MARKS_SQL).run(this.runKey, this.key);
+      this.statements.prepare(DROP_MARKS_SQL).run(this.runKey, point.key);
+      this.marks = this.marks.filter((mark) => mark[0] !== point.key);
     }
     // In order, the points sharing this one's timestamp are the ones just before it.
     const timeOffset = series.last?.timestamp === point.timestamp ? series.lastTimeOffset + 1 : 0;
     if (series.inOrder && series.points % RANK_MARK_EVERY === 0) {
-      this.statements
-        .prepare(INSERT_MARK_SQL)
-        .run(
-          this.runKey,
-          this.key,
-          series.points,
-          point.timestamp,
-          point.step,
-          point.value,
-          point.is_nan,
-          timeOffset,
-        );
+      this.marks.push([
+        point.key,
+        series.points,
+        point.timestamp,
+        point.step,
+        point.value,
+        point.is_nan,
+        timeOffset,
+      ]);
     }
     series.points++;
     // Out of order, `last` is no longer needed to decide anything; it stays the newest stored.
@@ -113,14 +147,13 @@ export class SeriesWriter {
   }
 
   save(): void {
-    const { series } = this;
-    const last = series.last;
-    if (!last) return;
-    this.statements
-      .prepare(SAVE_SERIES_SQL)
-      .run(
+    const rows: unknown[] = [];
+    for (const [key, series] of this.series) {
+      const last = series.last;
+      if (!last) continue;
+      rows.push(
         this.runKey,
-        this.key,
+        key,
         series.points,
         series.inOrder ? 1 : 0,
         last.timestamp,
@@ -129,6 +162,10 @@ export class SeriesWriter {
         last.is_nan,
         series.lastTimeOffset,
       );
+    }
+    runInChunks(this.statements, saveSeriesSql, rows, 9);
+    const marks = this.marks.flatMap((mark) => [this.runKey, ...mark]);
+    runInChunks(this.statements, insertMarksSql, marks, 8);
   }
 }
 

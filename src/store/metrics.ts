@@ -105,15 +105,20 @@ function writeWithStatements(
   latest: StoredPoint[],
 ): void {
   const insert = statements.prepare(INSERT_POINT_SQL);
-  for (const group of byKeyInKeyOrder(rows)) {
-    const series = new SeriesWriter(statements, run.key, group[0].key);
+  const groups = byKeyInKeyOrder(rows);
+  const series = new SeriesWriter(
+    statements,
+    run.key,
+    groups.map((group) => group[0].key),
+  );
+  for (const group of groups) {
     for (const r of group) {
       if (insert.run(run.key, r.key, r.value, r.timestamp, r.step, r.is_nan).changes) {
         series.add(r);
       }
     }
-    series.save();
   }
+  series.save();
   const upsert = statements.prepare(UPSERT_LATEST_SQL);
   for (const r of latest) upsert.run(run.id, r.key, r.value, r.timestamp, r.step, r.is_nan);
 }

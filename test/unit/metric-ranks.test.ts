@@ -231,7 +231,8 @@ describe('sampling by rank', () => {
       step: i,
     }));
     await log(points);
-    expect((await series()).inOrder).toBe(false);
+    // Its first points got marks in this batch; losing the order dropped them again.
+    expect(await series()).toMatchObject({ points: 100, inOrder: false, marks: [] });
     await expectSamplesMatch(points);
     const acc = await sampleMetricHistory(db, [RUN], 'acc', 3);
     expect(acc.map((p) => p.step)).toEqual([1, 69, 199]);
