@@ -4,6 +4,7 @@
 // logged-models/<id>/artifacts/directories and the web UI's …/artifacts/files).
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, projectBase } from './api.js';
+import { DataTable } from './data-table.js';
 
 interface FileInfo {
   path: string;
@@ -141,28 +142,7 @@ function Preview({ url, file }: { url: string; file: FileInfo }) {
     }
   } else if (/\.(csv|tsv)$/i.test(file.path)) {
     const [head = [], ...rows] = parseDelimited(text, /\.tsv$/i.test(file.path) ? '\t' : ',');
-    body = (
-      <div class="scroll">
-        <table class="grid csv">
-          <thead>
-            <tr>
-              {head.map((h, i) => (
-                <th key={i}>{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={i}>
-                {r.map((c, j) => (
-                  <td key={j}>{c}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    );
+    body = <DataTable class="grid csv" head={head} rows={rows} />;
   } else if (TEXT.test(file.path) || looksLikeText(text)) {
     body = <pre>{text}</pre>;
   } else {

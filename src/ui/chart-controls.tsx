@@ -1,6 +1,7 @@
 // The controls of metric charts (x axis, smoothing, log scale); they write the URL query, which
 // is where every chart reads its settings from (chart-settings.ts).
 import { useLocation, useSearch } from 'wouter-preact';
+import { MetricChart, type Series } from './chart.js';
 import {
   MAX_SMOOTHING,
   withChartSettings,
@@ -54,5 +55,29 @@ export function ChartControls({ settings }: { settings: ChartSettings }) {
         log scale
       </label>
     </span>
+  );
+}
+
+/** One chart a metric, each drawn with the same settings. */
+export function ChartGrid({
+  charts,
+  settings,
+}: {
+  charts: { key: string; series: Series[] }[];
+  settings: ChartSettings;
+}) {
+  return (
+    <div class="charts">
+      {charts.map((c) => (
+        <MetricChart
+          key={c.key}
+          title={c.key}
+          series={c.series}
+          logScale={settings.log}
+          xAxis={settings.x}
+          smoothing={settings.smooth}
+        />
+      ))}
+    </div>
   );
 }

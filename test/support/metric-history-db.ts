@@ -3,6 +3,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../migrations/project/index.js';
+import type { Database } from '../../src/store/schema.js';
 
 /** run id, key, value, timestamp, step, is_nan. */
 export const POINTS = [
@@ -72,4 +73,31 @@ export function storedPoints(sqlite: SQLite.Database): unknown[] {
     )
     .raw(true)
     .all();
+}
+
+/** A bare run in experiment 0 (Default) of a project database, for tests of the metric store. */
+export async function insertBareRun(
+  db: Kysely<Database>,
+  run: { id: string; key: number },
+): Promise<void> {
+  await db
+    .insertInto('runs')
+    .values({
+      run_uuid: run.id,
+      run_key: run.key,
+      experiment_id: 0,
+      name: 'r',
+      source_type: 'UNKNOWN',
+      source_name: '',
+      entry_point_name: '',
+      user_id: '',
+      status: 'RUNNING',
+      start_time: 0,
+      end_time: null,
+      deleted_time: null,
+      source_version: '',
+      lifecycle_stage: 'active',
+      artifact_uri: '',
+    })
+    .execute();
 }

@@ -168,15 +168,27 @@ describe('the runs table', () => {
     expect(await loaded(page)).toBeLessThanOrEqual(200);
     expect(await domRows(page)).toBeLessThan(60);
     const viewport = page.locator('.runs-viewport');
+    // Each scroll to the end loads one more page (waited for, not timed: CI machines are slow).
     for (let i = 0; i < 10 && (await loaded(page)) < RUNS; i++) {
+      const before = await loaded(page);
       await viewport.evaluate((el) => (el.scrollTop = el.scrollHeight));
-      await page.waitForTimeout(200);
+      await page.waitForFunction(
+        (n) => Number(document.querySelector<HTMLElement>('table.runs')?.dataset.loaded) > n,
+        before,
+      );
     }
     expect(await loaded(page)).toBe(RUNS);
-    await viewport.evaluate((el) => (el.scrollTop = el.scrollHeight));
-    // Scrolled to the end: the oldest run is on screen, the newest no longer in the DOM.
+    // Scrolled to the end (again while the last page renders): the oldest run is on screen, the
+    // newest no longer in the DOM.
+    await page.waitForFunction(
+      (id) => {
+        const el = document.querySelector('.runs-viewport')!;
+        el.scrollTop = el.scrollHeight;
+        return document.querySelector(`tr[data-run-id="${id}"]`) !== null;
+      },
+      runs[RUNS - 1].id,
+    );
     const last = page.locator(`tr[data-run-id="${runs[RUNS - 1].id}"]`);
-    await last.waitFor();
     const box = (await viewport.boundingBox())!;
     const row = (await last.boundingBox())!;
     expect(row.y + row.height).toBeLessThanOrEqual(box.y + box.height + 1);

@@ -11,7 +11,7 @@ import { bucketStarts } from '../../src/store/metric-ranks.js';
 import { sampleMetricHistory, writeMetrics, type MetricPoint } from '../../src/store/metrics.js';
 import { ProjectRegistry } from '../../src/store/projects.js';
 import type { Database } from '../../src/store/schema.js';
-import { historyDatabase } from '../support/metric-history-db.js';
+import { historyDatabase, insertBareRun } from '../support/metric-history-db.js';
 
 const RUN = 'b'.repeat(32);
 const METRIC_RUN = { id: RUN, key: 3 };
@@ -23,26 +23,7 @@ beforeEach(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackd-metric-ranks-'));
   registry = new ProjectRegistry(dataDir);
   db = (await registry.acquire('p', true)).context.db;
-  await db
-    .insertInto('runs')
-    .values({
-      run_uuid: RUN,
-      run_key: METRIC_RUN.key,
-      experiment_id: 0,
-      name: 'r',
-      source_type: 'UNKNOWN',
-      source_name: '',
-      entry_point_name: '',
-      user_id: '',
-      status: 'RUNNING',
-      start_time: 0,
-      end_time: null,
-      deleted_time: null,
-      source_version: '',
-      lifecycle_stage: 'active',
-      artifact_uri: '',
-    })
-    .execute();
+  await insertBareRun(db, METRIC_RUN);
 });
 
 afterEach(async () => {

@@ -11,6 +11,7 @@ import { openMetricHistory } from '../../src/store/metric-history.js';
 import { writeMetrics, type MetricPoint } from '../../src/store/metrics.js';
 import type { Database } from '../../src/store/schema.js';
 import { sqliteStatementsOf } from '../../src/store/sqlite-statements.js';
+import { insertBareRun } from '../support/metric-history-db.js';
 
 const RUN = 'a'.repeat(32);
 /** The run as metric writes name it: its id and the integer key its history rows carry. */
@@ -40,28 +41,7 @@ let dataDir: string;
 let registry: ProjectRegistry;
 let plain: Kysely<Database>;
 
-async function addRun(db: Kysely<Database>): Promise<void> {
-  await db
-    .insertInto('runs')
-    .values({
-      run_uuid: RUN,
-      run_key: METRIC_RUN.key,
-      experiment_id: 0,
-      name: 'r',
-      source_type: 'UNKNOWN',
-      source_name: '',
-      entry_point_name: '',
-      user_id: '',
-      status: 'RUNNING',
-      start_time: 0,
-      end_time: null,
-      deleted_time: null,
-      source_version: '',
-      lifecycle_stage: 'active',
-      artifact_uri: '',
-    })
-    .execute();
-}
+const addRun = (db: Kysely<Database>) => insertBareRun(db, METRIC_RUN);
 
 beforeEach(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackd-metric-paths-'));

@@ -5,8 +5,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Link, useLocation, useSearch } from 'wouter-preact';
 import { ApiError, get, post, type Metric, type Run } from '../api.js';
-import { ChartControls } from '../chart-controls.js';
-import { MetricChart, type Series } from '../chart.js';
+import { ChartControls, ChartGrid } from '../chart-controls.js';
+import type { Series } from '../chart.js';
 import { chartSettingsOf, xOf } from '../chart-settings.js';
 import { ParallelChart } from '../parallel.js';
 
@@ -203,18 +203,7 @@ export function ComparePage() {
           Metrics <ChartControls settings={settings} />
         </h2>
       )}
-      <div class="charts">
-        {charts.map((c) => (
-          <MetricChart
-            key={c.key}
-            title={c.key}
-            series={c.series}
-            logScale={settings.log}
-            xAxis={settings.x}
-            smoothing={settings.smooth}
-          />
-        ))}
-      </div>
+      <ChartGrid charts={charts} settings={settings} />
     </section>
   );
 }

@@ -4,8 +4,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useSearch } from 'wouter-preact';
 import { get, type Metric } from '../api.js';
-import { MetricChart, type Series } from '../chart.js';
-import { ChartControls } from '../chart-controls.js';
+import type { Series } from '../chart.js';
+import { ChartControls, ChartGrid } from '../chart-controls.js';
 import { chartSettingsOf, xOf } from '../chart-settings.js';
 
 /** Points per chart the server samples a history down to (it keeps the first and last). */
@@ -46,22 +46,7 @@ export function RunCharts({ runId, keys, tick }: { runId: string; keys: string[]
       <h2>
         Charts <ChartControls settings={settings} />
       </h2>
-      {!charts ? (
-        <p class="notice">Loading…</p>
-      ) : (
-        <div class="charts">
-          {charts.map((c) => (
-            <MetricChart
-              key={c.key}
-              title={c.key}
-              series={c.series}
-              logScale={settings.log}
-              xAxis={settings.x}
-              smoothing={settings.smooth}
-            />
-          ))}
-        </div>
-      )}
+      {!charts ? <p class="notice">Loading…</p> : <ChartGrid charts={charts} settings={settings} />}
     </section>
   );
 }

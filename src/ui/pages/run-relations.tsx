@@ -1,10 +1,10 @@
 // What a run is linked to: its parent and child runs (tag `mlflow.parentRunId`), the datasets it
 // used, and the logged models it used and produced (MLflow 3), each a link to its own page.
-import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { get, post, type DatasetInput, type LoggedModel, type Run } from '../api.js';
 import { dateTime, modelStatus } from '../format.js';
+import { DataTable } from '../data-table.js';
 
 export const PARENT_TAG = 'mlflow.parentRunId';
 const CHILDREN_SHOWN = 100;
@@ -78,31 +78,6 @@ export function ChildRuns({ run, tick }: { run: Run; tick: number }) {
   );
 }
 
-function Table({ head, rows }: { head: string[]; rows: ComponentChildren[][] }) {
-  return (
-    <div class="scroll">
-      <table class="grid">
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th key={h}>{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={i}>
-              {r.map((c, j) => (
-                <td key={j}>{c}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 export function Datasets({ inputs }: { inputs: DatasetInput[] }) {
   if (inputs.length === 0) return null;
   return (
@@ -110,7 +85,7 @@ export function Datasets({ inputs }: { inputs: DatasetInput[] }) {
       <h2>
         Datasets <span class="count">{inputs.length}</span>
       </h2>
-      <Table
+      <DataTable
         head={['Name', 'Digest', 'Source type', 'Context']}
         rows={inputs.map((d) => [
           <span title={d.dataset.source}>{d.dataset.name}</span>,
@@ -164,7 +139,7 @@ export function RunModels({ run }: { run: Run }) {
       <h2>
         Logged models <span class="count">{ids.length}</span>
       </h2>
-      <Table
+      <DataTable
         head={['', 'Name', 'Model ID', 'Status', 'Step']}
         rows={[
           ...used.map((m) => row('input', m.model_id)),
