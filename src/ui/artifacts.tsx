@@ -191,7 +191,7 @@ export function Artifacts({ source }: { source: ArtifactSource }) {
                   class={selected?.path === f.path ? 'selected' : ''}
                   onClick={() => (f.is_dir ? setFolder(f.path) : setSelected(f))}
                 >
-                  {f.is_dir ? '📁 ' : ''}
+                  {f.is_dir ? <span class="folder" aria-hidden="true" /> : ''}
                   {f.path.split('/').pop()}
                 </button>{' '}
                 <span class="count">{f.is_dir ? '' : size(f.file_size)}</span>

@@ -162,7 +162,7 @@ describe('the web UI', () => {
     const run = runs[4];
     await page.goto(`${base()}#/experiments/${experimentId}/runs/${run.id}`);
     const files = page.locator('.files');
-    await files.locator('button:text-is("📁 results")').click();
+    await files.locator('button:text-is("results")').click();
     await files.locator('button:text-is("summary.json")').click();
     await expect(page.locator('.preview pre.json').innerText()).resolves.toContain(
       '"best_acc": 0.97',
@@ -174,7 +174,7 @@ describe('the web UI', () => {
       'ga\t0.8',
     ]);
     await files.locator('button:text-is("..")').click();
-    await files.locator('button:text-is("📁 plots")').click();
+    await files.locator('button:text-is("plots")').click();
     await files.locator('button:text-is("curve.png")').click();
     const image = page.locator('.preview img');
     await image.waitFor();

@@ -6,6 +6,7 @@ import { Link, useLocation, useSearch } from 'wouter-preact';
 import { ApiError, post, type Run } from '../api.js';
 import { BandChart, type Band } from '../chart.js';
 import { number } from '../format.js';
+import { ExperimentName } from '../experiment-name.js';
 
 interface Spread {
   count: number;
@@ -87,7 +88,10 @@ export function GroupsPage({ experimentId }: { experimentId: string }) {
     <section>
       <nav class="crumbs">
         <Link href="/">Experiments</Link> ›{' '}
-        <Link href={`/experiments/${experimentId}`}>Experiment {experimentId}</Link> › Groups
+        <Link href={`/experiments/${experimentId}`}>
+          <ExperimentName id={experimentId} />
+        </Link>{' '}
+        › Groups
       </nav>
       <form class="group-form" onSubmit={(e) => e.preventDefault()}>
         <label>

@@ -9,6 +9,7 @@ import { Artifacts, loggedModelArtifacts } from '../artifacts.js';
 import { dateTime, modelStatus, number } from '../format.js';
 import { Pairs, sortedPairs } from '../pairs.js';
 import { modelHref, RunLink } from './run-relations.js';
+import { ExperimentName } from '../experiment-name.js';
 
 const PAGE_SIZE = 100;
 
@@ -30,7 +31,10 @@ function Crumbs({ experimentId, last }: { experimentId: string; last?: string })
   return (
     <nav class="crumbs">
       <Link href="/">Experiments</Link> ›{' '}
-      <Link href={`/experiments/${experimentId}`}>Experiment {experimentId}</Link> ›{' '}
+      <Link href={`/experiments/${experimentId}`}>
+        <ExperimentName id={experimentId} />
+      </Link>{' '}
+      ›{' '}
       {last ? (
         <Link href={`/experiments/${experimentId}/models`}>Logged models</Link>
       ) : (

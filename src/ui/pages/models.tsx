@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { ApiError, get, type KeyValue, type LoggedModel } from '../api.js';
 import { dateTime } from '../format.js';
+import { Markdown } from '../markdown.js';
 
 interface ModelVersion {
   name: string;
@@ -139,7 +140,11 @@ export function ModelPage({ name }: { name: string }) {
         <Link href="/models">Registered models</Link> › {model.name}
       </nav>
       <h1>{model.name}</h1>
-      {model.description && <p>{model.description}</p>}
+      {model.description && (
+        <div class="description">
+          <Markdown text={model.description} />
+        </div>
+      )}
       <table class="grid versions">
         <thead>
           <tr>

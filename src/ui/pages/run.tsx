@@ -12,6 +12,7 @@ import { Markdown } from '../markdown.js';
 import { Pairs, sortedPairs } from '../pairs.js';
 import { RunCharts } from './run-charts.js';
 import { ChildRuns, Datasets, PARENT_TAG, RunLink, RunModels } from './run-relations.js';
+import { ExperimentName } from '../experiment-name.js';
 
 /** `train.py · LOCAL · git 1a2b3c4`, from the tags MLflow's client sets. */
 function source(run: Run): ComponentChildren {
@@ -69,8 +70,10 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
     <article>
       <nav class="crumbs">
         <Link href="/">Experiments</Link> ›{' '}
-        <Link href={`/experiments/${experimentId}`}>Experiment {experimentId}</Link> ·{' '}
-        <Link href={`/experiments/${experimentId}/models`}>Logged models</Link>
+        <Link href={`/experiments/${experimentId}`}>
+          <ExperimentName id={experimentId} />
+        </Link>{' '}
+        · <Link href={`/experiments/${experimentId}/models`}>Logged models</Link>
       </nav>
       <h1>{info.run_name || info.run_id}</h1>
       <Pairs title="Overview" rows={overview(run)} />

@@ -21,6 +21,7 @@ import {
 import { PAGE_SIZE, useRunPages, type RunViewType } from './runs/run-pages.js';
 import { RunsGrid } from './runs/runs-grid.js';
 import { SelectionActions } from './runs/selection-actions.js';
+import { ExperimentName } from '../experiment-name.js';
 
 const VIEWS: { value: RunViewType; label: string }[] = [
   { value: 'ACTIVE_ONLY', label: 'Active runs' },
@@ -99,7 +100,7 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
   return (
     <section class="runs-page">
       <nav class="crumbs">
-        <Link href="/">Experiments</Link> › Experiment {experimentId} ·{' '}
+        <Link href="/">Experiments</Link> › <ExperimentName id={experimentId} /> ·{' '}
         <Link
           href={`/experiments/${experimentId}/groups${filter ? `?${new URLSearchParams({ filter })}` : ''}`}
           class="groups-link"
