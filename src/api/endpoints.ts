@@ -3,6 +3,7 @@
 import type { AnyEndpoint } from '../http/endpoint.js';
 import { artifactEndpoints } from './artifacts/endpoints.js';
 import { authEndpoints } from './auth/endpoints.js';
+import { genaiEndpoints } from './genai/endpoints.js';
 import { loggedModelFamilyEndpoints } from './logged-models/endpoints.js';
 import { registryEndpoints } from './registry/endpoints.js';
 import { serverInfoEndpoints } from './server/server-info.js';
@@ -16,5 +17,6 @@ export const allEndpoints: AnyEndpoint[] = [
   ...artifactEndpoints,
   ...loggedModelFamilyEndpoints,
   ...registryEndpoints,
+  ...genaiEndpoints,
   ...authEndpoints,
 ];

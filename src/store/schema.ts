@@ -208,6 +208,49 @@ export interface MetricRankMarksTable {
   time_offset: number;
 }
 
+/** An evaluation dataset (migration 0009); schema and profile are JSON text, null until records. */
+export interface EvaluationDatasetsTable {
+  dataset_id: string;
+  name: string;
+  schema: string | null;
+  profile: string | null;
+  digest: string | null;
+  created_time: number;
+  last_update_time: number;
+  created_by: string | null;
+  last_updated_by: string | null;
+}
+
+export interface EvaluationDatasetTagsTable {
+  dataset_id: string;
+  key: string;
+  value: string | null;
+}
+
+/** One record; inputs, outputs, expectations, tags and source are JSON text as Python writes it. */
+export interface EvaluationDatasetRecordsTable {
+  dataset_record_id: string;
+  dataset_id: string;
+  inputs: string;
+  outputs: string | null;
+  expectations: string | null;
+  tags: string | null;
+  source: string | null;
+  source_id: string | null;
+  source_type: string | null;
+  created_time: number;
+  last_update_time: number;
+  created_by: string | null;
+  last_updated_by: string | null;
+  input_hash: string;
+}
+
+export interface EvaluationDatasetExperimentsTable {
+  dataset_id: string;
+  experiment_id: number;
+  created_time: number;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -230,4 +273,8 @@ export interface Database {
   model_versions: ModelVersionsTable;
   model_version_tags: ModelVersionTagsTable;
   registered_model_aliases: RegisteredModelAliasesTable;
+  evaluation_datasets: EvaluationDatasetsTable;
+  evaluation_dataset_tags: EvaluationDatasetTagsTable;
+  evaluation_dataset_records: EvaluationDatasetRecordsTable;
+  evaluation_dataset_experiments: EvaluationDatasetExperimentsTable;
 }
