@@ -4,6 +4,7 @@
 // `@alias`) of one of its versions, and `mlflow-artifacts:` locations below one of its runs',
 // logged models' or experiments' artifact roots. Local paths, other schemes, other projects'
 // resources and `..` tricks in any encoding are refused with INVALID_PARAMETER_VALUE.
+// (A prompt's version takes MLflow's placeholder source instead: see prompt-versions.ts.)
 import { servedArtifactPath } from '../artifacts/artifact-uri.js';
 import type { ArtifactPath } from '../artifacts/safe-path.js';
 import { MlflowError } from '../errors.js';

@@ -52,6 +52,18 @@ export function validateRegistryTag(key: string, value: string): void {
   checkLength('value', REGISTRY_LIMITS.tagValueLength, value);
 }
 
+/** A version tag; the prompt template gets MLflow's own message when it is too long. */
+export function validateModelVersionTag(key: string, value: string): void {
+  checkKeyName(key, 'key');
+  checkLength('key', REGISTRY_LIMITS.tagKeyLength, key);
+  if (key === 'mlflow.prompt.text' && value.length > REGISTRY_LIMITS.tagValueLength) {
+    throw MlflowError.invalidParameter(
+      `Prompt text exceeds max length of ${REGISTRY_LIMITS.tagValueLength} characters.`,
+    );
+  }
+  checkLength('value', REGISTRY_LIMITS.tagValueLength, value);
+}
+
 export function validateTagKey(key: string): void {
   checkKeyName(key, 'key');
 }

@@ -8,9 +8,13 @@ import {
   parseVersion,
   validateDescription,
   validateModelName,
-  validateRegistryTag,
+  validateModelVersionTag,
   validateTagKey,
 } from '../../services/registry-validation.js';
+import {
+  isPromptVersionRequest,
+  resolvePromptVersionSource,
+} from '../../services/prompt-versions.js';
 import { ACTIVE_STAGES } from '../../store/model-version-stages.js';
 import {
   MODEL_VERSIONS_MAX_RESULTS,
@@ -55,7 +59,9 @@ export const modelVersionEndpoints = [
     paths: [`${V2}/create`],
     access: 'edit',
     tag: TAG,
-    summary: "Register a new version from a source inside the project (a run's or logged model's)",
+    summary:
+      "Register a new version from a source inside the project (a run's or logged model's); " +
+      "a prompt's version (tagged mlflow.prompt.is_prompt=true) takes MLflow's placeholder source",
     request: z.object({
       name: requiredString(),
       source: requiredString(),
@@ -68,13 +74,14 @@ export const modelVersionEndpoints = [
     response: modelVersionResponse,
     handler: async (input, { project }) => {
       const name = validateModelName(input.name);
-      const tags = checkedRegistryTags(input.tags);
+      const tags = checkedRegistryTags(input.tags, validateModelVersionTag);
       validateDescription(input.description);
-      const resolved = await resolveModelVersionSource(project.db, project.name, {
-        source: input.source,
-        runId: input.run_id,
-        modelId: input.model_id,
-      });
+      const request = { source: input.source, runId: input.run_id, modelId: input.model_id };
+      // As in MLflow, the version's own tags decide whether it is a prompt's.
+      const prompt = isPromptVersionRequest(tags);
+      const resolved = prompt
+        ? await resolvePromptVersionSource(project.db, request)
+        : await resolveModelVersionSource(project.db, project.name, request);
       const version = await createModelVersion(project.db, {
         name,
         source: resolved.source,
@@ -86,7 +93,7 @@ export const modelVersionEndpoints = [
         tags,
       });
       // As MLflow does, the logged model learns which versions were registered from it.
-      if (resolved.modelId) {
+      if (resolved.modelId && !prompt) {
         await recordModelVersionOnLoggedModel(project.db, resolved.modelId, version);
       }
       return { model_version: modelVersionJson(version) };
@@ -222,7 +229,7 @@ export const modelVersionEndpoints = [
     handler: async (input, { project }) => {
       const key = versionKey(input);
       const tag = { key: input.key, value: input.value ?? '' };
-      validateRegistryTag(tag.key, tag.value);
+      validateModelVersionTag(tag.key, tag.value);
       await setModelVersionTag(project.db, key, tag);
       return {};
     },

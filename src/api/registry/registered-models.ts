@@ -12,6 +12,7 @@ import {
   validateRegistryTag,
   validateTagKey,
 } from '../../services/registry-validation.js';
+import { nameTakenError } from '../../services/prompt-versions.js';
 import { STAGES } from '../../store/model-version-stages.js';
 import {
   REGISTERED_MODELS_MAX_RESULTS,
@@ -96,6 +97,10 @@ export const registeredModelEndpoints = [
         name,
         description: input.description || null,
         tags,
+      }).catch(async (err: unknown) => {
+        if (!(err instanceof MlflowError && err.code === 'RESOURCE_ALREADY_EXISTS')) throw err;
+        const existing = await getRegisteredModel(project.db, name);
+        throw nameTakenError(name, existing.tags, tags);
       });
       return registeredModelAnswer(project, model);
     },

@@ -14,13 +14,14 @@ export const registryTagSchema = z.object({
 /** Tags given at creation, validated as MLflow does (a missing value is stored as ''). */
 export function checkedRegistryTags(
   tags: z.infer<typeof registryTagSchema>[] | undefined,
+  validate: (key: string, value: string) => void = validateRegistryTag,
 ): { key: string; value: string }[] {
   return (tags ?? []).map((t, i) => {
     if (t.key === undefined) {
       throw MlflowError.invalidParameter(`Missing value for required parameter 'tags[${i}].key'.`);
     }
     const tag = { key: t.key, value: t.value ?? '' };
-    validateRegistryTag(tag.key, tag.value);
+    validate(tag.key, tag.value);
     return tag;
   });
 }

@@ -1006,6 +1006,61 @@ def registry() -> None:
 
 
 # ============================================================================================
+# Prompts (mlflow.genai): registered models and versions tagged mlflow.prompt.is_prompt=true
+
+IS_PROMPT = "mlflow.prompt.is_prompt"
+
+
+def prompt_version_tags(template: str) -> list[dict]:
+    """The version tags register_prompt sends with a text template (no {{ }}: those are ours)."""
+    return [kv("team", "a"), kv(IS_PROMPT, "true"), kv("_mlflow_prompt_type", "text"), kv("mlflow.prompt.text", template)]
+
+
+def prompts() -> None:
+    # diff-model-ext holds versions only on MLflow's side (sources we refuse): out of the searches.
+    call("prompt.rm.delete.external", "DELETE", RM + "/delete", {"name": "diff-model-ext"})
+    pv = lambda name, template, **kw: {"name": name, "source": "dummy-source", "tags": prompt_version_tags(template), **kw}  # noqa: E731
+    post("prompt.rm.create", RM + "/create", {"name": "diff-prompt", "tags": [kv(IS_PROMPT, "true"), kv("team", "a")], "description": "first"})
+    post("prompt.mv.create.register_prompt", MV + "/create", pv("diff-prompt", "Answer {question}", description="first"))
+    post("prompt.mv.create.second", MV + "/create", pv("diff-prompt", "Answer {question} briefly", description="second"))
+    post("prompt.mv.create.store_placeholder", MV + "/create", {"name": "diff-prompt", "source": "prompt-template", "tags": [kv(IS_PROMPT, "TRUE")]})
+    post("prompt.mv.create.long_template", MV + "/create", pv("diff-prompt", "x" * 60_000))
+    post("prompt.mv.create.template_too_long", MV + "/create", pv("diff-prompt", "x" * 100_001))
+    post("prompt.mv.create.other_source", MV + "/create", {**pv("diff-prompt", "t"), "source": "s3://bucket/prompt"})
+    post("prompt.mv.create.placeholder_untagged", MV + "/create", {"name": "diff-prompt", "source": "dummy-source"})
+    post("prompt.mv.create.placeholder_last_tag_false", MV + "/create", {"name": "diff-prompt", "source": "dummy-source", "tags": [kv(IS_PROMPT, "true"), kv(IS_PROMPT, "false")]})
+    post("prompt.mv.create.placeholder_plain_model", MV + "/create", {"name": "diff-model-a", "source": "dummy-source"})
+    get("prompt.mv.get", MV + "/get", {"name": "diff-prompt", "version": "1"})
+    get("prompt.mv.download_uri", MV + "/get-download-uri", {"name": "diff-prompt", "version": "1"})
+    get("prompt.rm.get", RM + "/get", {"name": "diff-prompt"})
+
+    al = RM + "/alias"
+    post("prompt.alias.set", al, {"name": "diff-prompt", "alias": "production", "version": "1"})
+    get("prompt.alias.get", al, {"name": "diff-prompt", "alias": "production"})
+    get("prompt.alias.get.latest", al, {"name": "diff-prompt", "alias": "latest"})
+    call("prompt.mv.delete.highest", "DELETE", MV + "/delete", {"name": "diff-prompt", "version": "4"})
+    get("prompt.alias.get.latest_after_delete", al, {"name": "diff-prompt", "alias": "latest"})
+    call("prompt.alias.delete", "DELETE", al, {"name": "diff-prompt", "alias": "production"})
+    post("prompt.rm.set_tag", RM + "/set-tag", {"name": "diff-prompt", "key": "owner", "value": "alice"})
+    post("prompt.mv.set_tag", MV + "/set-tag", {"name": "diff-prompt", "version": "2", "key": "reviewed", "value": "yes"})
+
+    rs, vs = RM + "/search", MV + "/search"
+    get("prompt.rm.search.default", rs, {})
+    get("prompt.rm.search.client_clause", rs, {"filter": f"tags.`{IS_PROMPT}` != 'true'"})
+    get("prompt.rm.search.false", rs, {"filter": f"tags.`{IS_PROMPT}` = 'false'"})
+    get("prompt.rm.search.prompts", rs, {"filter": f"tags.`{IS_PROMPT}` = 'true'", "max_results": "100"})
+    get("prompt.rm.search.not_false", rs, {"filter": f"tags.`{IS_PROMPT}` != 'false'"})
+    get("prompt.rm.search.prompts_and_tag", rs, {"filter": f"tags.`{IS_PROMPT}` = 'true' AND tags.owner = 'alice'"})
+    get("prompt.rm.search.other_tag_ne", rs, {"filter": "tags.team != 'b'"})
+    get("prompt.mv.search.by_name", vs, {"filter": "name = 'diff-prompt'"})
+    get("prompt.mv.search.prompts", vs, {"filter": f"name = 'diff-prompt' AND tags.`{IS_PROMPT}` = 'true'"})
+
+    post("prompt.rm.create.clash_with_model", RM + "/create", {"name": "diff-model-a", "tags": [kv(IS_PROMPT, "true")]})
+    post("prompt.rm.create.model_clash_with_prompt", RM + "/create", {"name": "diff-prompt"})
+    post("prompt.rm.create.again", RM + "/create", {"name": "diff-prompt", "tags": [kv(IS_PROMPT, "true")]})
+
+
+# ============================================================================================
 # Logged models (MLflow 3) and run outputs
 
 LM = "/logged-models"
@@ -1133,6 +1188,7 @@ def build_corpus() -> list[dict]:
     metric_history()
     malformed()
     registry()
+    prompts()
     logged_models()
     workspaces()
     names = [c["name"] for c in _cases]
