@@ -4,7 +4,7 @@
 //   getEvaluationDataset(db, id) → EvaluationDataset, or RESOURCE_DOES_NOT_EXIST 404
 //   datasetDigest(name, time)    → MLflow's 8-hex digest of a dataset state
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { MlflowError } from '../errors.js';
 import type { Db } from './experiments.js';
 import type { Database, EvaluationDatasetsTable } from './schema.js';
@@ -38,7 +38,9 @@ export async function loadEvaluationDatasets(db: Db, ids: string[]): Promise<Eva
       .selectFrom('evaluation_dataset_tags')
       .selectAll()
       .where('dataset_id', 'in', [...byId.keys()])
-      .orderBy('key')
+      // In the order they were first set, as MLflow answers them (the JSON text keeps the
+      // order): SQLite's rowid is that order, an upsert keeping its row.
+      .orderBy(sql`rowid`)
       .execute();
     for (const t of tags) byId.get(t.dataset_id)?.tags.push([t.key, t.value]);
   }

@@ -86,7 +86,8 @@ describe('create and get', () => {
     const got = await getDataset(ds.dataset_id);
     // GetDataset leaves experiment ids out, as MLflow; a separate endpoint has them.
     expect(got.experiment_ids).toBeUndefined();
-    expect(got.tags).toBe('{"mlflow.user": "root", "team": "a"}');
+    // In the order the tags were set, as MLflow keeps them.
+    expect(got.tags).toBe('{"team": "a", "mlflow.user": "root"}');
     const ids = await t.api.get(`${DS}/${ds.dataset_id}/experiment-ids`);
     expect(ids.body).toEqual({ experiment_ids: [experimentId] });
     // The ajax alias answers too.

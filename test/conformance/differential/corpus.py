@@ -1061,6 +1061,51 @@ def prompts() -> None:
 
 
 # ============================================================================================
+# Evaluation datasets (MLflow 3, /api/3.0/mlflow/datasets): tags and records are JSON strings
+# inside the JSON. Server-made times and the digest (a hash of the update time) are masked.
+
+DS = "/api/3.0/mlflow/datasets"
+NO_DATASET = "d-0123456789abcdef0123456789abcdef"
+DATASET_TIMES = ["dataset.created_time", "dataset.last_update_time", "dataset.digest"]
+
+
+def dataset_call(name, method, path, body=None, query=None, capture=None, **kw):
+    case = {"name": name, "method": method, "path": DS + path, **kw}
+    if body is not None:
+        case["json"] = body
+    if query is not None:
+        case["query"] = query
+    if capture:
+        case["capture"] = capture
+    return _add(case)
+
+
+def datasets() -> None:
+    import json
+
+    record = lambda q, **extra: {"inputs": {"question": q}, "source": {"source_type": "HUMAN", "source_data": {}}, **extra}  # noqa: E731
+    dataset_call("ds.create", "POST", "/create", {"name": "diff-ds", "experiment_ids": ["{{exp_s}}"], "tags": json.dumps({"team": "a", "mlflow.user": "u"})}, capture={"ds": "dataset.dataset_id"}, mask=DATASET_TIMES)
+    dataset_call("ds.create.no_name", "POST", "/create", {"experiment_ids": ["{{exp_s}}"]})
+    dataset_call("ds.get", "GET", "/{{ds}}", mask=DATASET_TIMES)
+    dataset_call("ds.get.missing", "GET", "/" + NO_DATASET)
+    dataset_call("ds.experiment_ids", "GET", "/{{ds}}/experiment-ids")
+    dataset_call("ds.records.insert", "POST", "/{{ds}}/records", {"records": json.dumps([record("What is MLflow?", expectations={"answer": "a platform"}), record("What is a span?")])})
+    dataset_call("ds.records.merge", "POST", "/{{ds}}/records", {"records": json.dumps([record("What is MLflow?", expectations={"score": 5}), record("What is a trace?", outputs={"text": "spans"})])})
+    dataset_call("ds.records.not_json", "POST", "/{{ds}}/records", {"records": "not json"})
+    dataset_call("ds.records.get", "GET", "/{{ds}}/records", query={"max_results": "10"}, mask=["records"])
+    dataset_call("ds.get.after_records", "GET", "/{{ds}}", mask=DATASET_TIMES)
+    dataset_call("ds.tags.set", "PATCH", "/{{ds}}/tags", {"tags": json.dumps({"stage": "dev"})})
+    dataset_call("ds.tags.delete", "DELETE", "/{{ds}}/tags/stage")
+    dataset_call("ds.tags.delete.again", "DELETE", "/{{ds}}/tags/stage")
+    searched = ["datasets.[].created_time", "datasets.[].last_update_time", "datasets.[].digest"]
+    dataset_call("ds.search", "POST", "/search", {"experiment_ids": ["{{exp_s}}"]}, mask=searched)
+    dataset_call("ds.search.by_name", "POST", "/search", {"experiment_ids": ["{{exp_s}}"], "filter_string": "name = 'diff-ds'"}, mask=searched)
+    dataset_call("ds.search.no_match", "POST", "/search", {"experiment_ids": ["{{exp_s}}"], "filter_string": "name = 'nope'"})
+    dataset_call("ds.delete", "DELETE", "/{{ds}}")
+    dataset_call("ds.get.deleted", "GET", "/{{ds}}")
+
+
+# ============================================================================================
 # Logged models (MLflow 3) and run outputs
 
 LM = "/logged-models"
@@ -1189,6 +1234,7 @@ def build_corpus() -> list[dict]:
     malformed()
     registry()
     prompts()
+    datasets()
     logged_models()
     workspaces()
     names = [c["name"] for c in _cases]
