@@ -7,6 +7,7 @@ import { loggedModelFamilyEndpoints } from './logged-models/endpoints.js';
 import { registryEndpoints } from './registry/endpoints.js';
 import { serverInfoEndpoints } from './server/server-info.js';
 import { trackingEndpoints } from './tracking/endpoints.js';
+import { traceFamilyEndpoints } from './traces/endpoints.js';
 import { workspaceEndpoints } from './workspaces/workspaces.js';
 
 export const allEndpoints: AnyEndpoint[] = [
@@ -16,5 +17,6 @@ export const allEndpoints: AnyEndpoint[] = [
   ...artifactEndpoints,
   ...loggedModelFamilyEndpoints,
   ...registryEndpoints,
+  ...traceFamilyEndpoints,
   ...authEndpoints,
 ];
