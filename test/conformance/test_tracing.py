@@ -160,3 +160,55 @@ def test_opentelemetry_sdk_spans_come_back_through_get_trace(tracking_uri, monke
     assert by_name["request"].attributes["retries"] == 2
     assert by_name["db-query"].attributes["db.rows"] == 7
     assert trace.info.tags["service.name"] == "plain-otel"
+
+
+def log_three_traces(prefix: str):
+    """Three traced calls in the active experiment: `<prefix>-0..2`, tagged by parity."""
+
+    ids = []
+    for i in range(3):
+
+        @mlflow.trace(name=f"{prefix}-{i}")
+        def step(i=i):
+            mlflow.update_current_trace(tags={"parity": "even" if i % 2 == 0 else "odd"})
+            with mlflow.start_span(name="inner", span_type="TOOL") as span:
+                span.set_inputs({"i": i})
+            return i
+
+        step()
+        ids.append(mlflow.get_last_active_trace_id())
+        time.sleep(0.01)
+    flush()
+    return ids
+
+
+def test_search_traces_filters_orders_and_stays_in_its_project(trackd, project, switch_tracking_uri):
+    from names import project_name
+
+    other = project_name()
+    found = {}
+    for name in (project, other):
+        switch_tracking_uri(f"{trackd.url}/projects/{name}")
+        experiment_id = mlflow.set_experiment("traces").experiment_id
+        ids = log_three_traces(name)
+        found[name] = (experiment_id, ids)
+
+    for name in (project, other):
+        switch_tracking_uri(f"{trackd.url}/projects/{name}")
+        experiment_id, ids = found[name]
+        df = mlflow.search_traces(
+            experiment_ids=[experiment_id],
+            filter_string="tags.parity = 'even' AND span.type = 'TOOL'",
+            order_by=["timestamp_ms ASC"],
+        )
+        assert list(df["trace_id"]) == [ids[0], ids[2]]
+        listed = mlflow.search_traces(
+            experiment_ids=[experiment_id], order_by=["timestamp_ms DESC"], return_type="list"
+        )
+        assert [t.info.trace_id for t in listed] == list(reversed(ids))
+        assert all(t.info.trace_id.startswith("tr-") for t in listed)
+        assert [len(t.data.spans) for t in listed] == [2, 2, 2]
+        assert {t.info.tags["mlflow.traceName"] for t in listed} == {f"{name}-{i}" for i in range(3)}
+        # The other project's traces are never seen, even by id.
+        stranger = found[other if name == project else project][1][0]
+        assert mlflow.get_trace(stranger) is None

@@ -23,6 +23,14 @@ export const MAX_OTLP_BODY_BYTES = 32 * 1024 * 1024;
 export const EXPERIMENT_HEADER = 'x-mlflow-experiment-id';
 const RUN_HEADER = 'x-mlflow-run-id';
 
+const DETAIL_SCHEMA = {
+  type: 'object',
+  required: ['detail'],
+  properties: {
+    detail: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'object' } }] },
+  },
+};
+
 /** An answer in FastAPI's shape, `{"detail": …}`. */
 class DetailError extends Error {
   constructor(
@@ -127,6 +135,8 @@ export const otlpEndpoints = [
         413: 'Body over 32 MiB (compressed or not)',
         422: 'Missing x-mlflow-experiment-id, or spans MLflow cannot convert',
       },
+      // FastAPI's shape, as MLflow's receiver answers; a 404 (unknown experiment) is MLflow's own.
+      errorBodies: { 400: DETAIL_SCHEMA, 413: DETAIL_SCHEMA, 422: DETAIL_SCHEMA },
     },
     handler: async (_input, ctx, { req, res }) => {
       try {

@@ -23,6 +23,8 @@ import {
 } from '../../store/traces.js';
 import type { Db } from '../../store/experiments.js';
 import { int64, requiredString } from '../wire/fields.js';
+import { createPageToken, parsePageToken } from '../../search/page-token.js';
+import { searchTraceIds } from '../../search/trace-search.js';
 import { parseDuration, parseTimestamp, traceInfoJson, traceText } from './trace-json.js';
 
 const V2 = '/2.0/mlflow';
@@ -103,6 +105,58 @@ function complete(info: TraceInfoRecord, spanCount: number): boolean {
     return true;
   }
 }
+
+const SEARCH_MAX_RESULTS = 500;
+const SEARCH_DEFAULT_MAX_RESULTS = 100;
+
+const searchEndpoint = endpoint({
+  method: 'POST',
+  paths: [`${V3}/traces/search`],
+  access: 'read',
+  tag: TAG,
+  summary: "SearchTracesV3: trace infos matching MLflow's trace filter, ordered and paged",
+  request: z.object({
+    locations: z.array(
+      z.object({
+        type: z.string().optional(),
+        mlflow_experiment: z.object({ experiment_id: requiredString() }).optional(),
+      }),
+    ),
+    filter: z.string().optional(),
+    max_results: int64()
+      .refine((n) => n <= SEARCH_MAX_RESULTS)
+      .optional(),
+    order_by: z.array(z.string()).optional(),
+    page_token: z.string().optional(),
+  }),
+  response: z.object({
+    traces: z.array(traceInfoSchema).optional(),
+    next_page_token: z.string().optional(),
+  }),
+  handler: async (input, { project }) => {
+    const experimentIds = input.locations.flatMap((l) =>
+      l.mlflow_experiment ? [parseExperimentId(l.mlflow_experiment.experiment_id)] : [],
+    );
+    const maxResults = input.max_results || SEARCH_DEFAULT_MAX_RESULTS;
+    const offset = parsePageToken(input.page_token);
+    const ids = await searchTraceIds(project.db, {
+      experimentIds,
+      filter: input.filter,
+      orderBy: input.order_by,
+      maxResults,
+      offset,
+    });
+    if (ids.length === 0) return {};
+    const infos = await loadTraceInfos(project.db, ids);
+    return {
+      traces: ids.flatMap((id) => (infos.has(id) ? [traceInfoJson(infos.get(id)!)] : [])),
+      // MLflow hands out a token whenever the page is full, even if nothing follows.
+      ...(ids.length === maxResults
+        ? { next_page_token: createPageToken(offset + maxResults) }
+        : {}),
+    };
+  },
+});
 
 const deleteTracesEndpoint = (version: string): Endpoint =>
   endpoint({
@@ -218,6 +272,7 @@ export const traceEndpoints: Endpoint[] = [
       return list.length ? { trace_infos: list } : {};
     },
   }),
+  searchEndpoint,
   deleteTracesEndpoint(V2),
   deleteTracesEndpoint(V3),
   endpoint({
