@@ -212,3 +212,56 @@ def test_search_traces_filters_orders_and_stays_in_its_project(trackd, project, 
         # The other project's traces are never seen, even by id.
         stranger = found[other if name == project else project][1][0]
         assert mlflow.get_trace(stranger) is None
+
+
+def test_feedback_and_expectations_round_trip(tracking_uri):
+    from mlflow.entities import AssessmentSource, Feedback
+
+    experiment_id = mlflow.set_experiment(unique_name("assess")).experiment_id
+
+    @mlflow.trace
+    def answer(q):
+        return "Paris"
+
+    answer("capital of France?")
+    trace_id = mlflow.get_last_active_trace_id()
+    flush()
+
+    human = AssessmentSource(source_type="HUMAN", source_id="bob")
+    fb = mlflow.log_feedback(
+        trace_id=trace_id, name="correct", value=True, source=human, rationale="right", metadata={"k": "v"}
+    )
+    assert fb.assessment_id.startswith("a-")
+    assert fb.value is True and fb.rationale == "right" and fb.valid
+    exp_scalar = mlflow.log_expectation(trace_id=trace_id, name="expected", value="Paris", source=human)
+    exp_dict = mlflow.log_expectation(trace_id=trace_id, name="facts", value={"answer": 42, "tags": ["a"]})
+
+    got = mlflow.get_assessment(trace_id, fb.assessment_id)
+    assert (got.name, got.value, got.source.source_id, got.metadata) == ("correct", True, "bob", {"k": "v"})
+    assert mlflow.get_assessment(trace_id, exp_scalar.assessment_id).value == "Paris"
+    assert mlflow.get_assessment(trace_id, exp_dict.assessment_id).value == {"answer": 42, "tags": ["a"]}
+
+    updated = mlflow.update_assessment(
+        trace_id=trace_id,
+        assessment_id=fb.assessment_id,
+        assessment=Feedback(name="correct", value=False, rationale="on second thought"),
+    )
+    assert (updated.value, updated.rationale) == (False, "on second thought")
+    assert mlflow.get_assessment(trace_id, fb.assessment_id).value is False
+
+    override = mlflow.override_feedback(trace_id=trace_id, assessment_id=fb.assessment_id, value=True)
+    assert override.overrides == fb.assessment_id
+    assert mlflow.get_assessment(trace_id, fb.assessment_id).valid is False
+
+    trace = mlflow.get_trace(trace_id)
+    names = sorted(a.name for a in trace.info.assessments)
+    assert names == ["correct", "correct", "expected", "facts"]
+    found = mlflow.search_traces(
+        experiment_ids=[experiment_id], filter_string="feedback.correct = 'true'", return_type="list"
+    )
+    assert [t.info.trace_id for t in found] == [trace_id]
+
+    mlflow.delete_assessment(trace_id, override.assessment_id)
+    assert mlflow.get_assessment(trace_id, fb.assessment_id).valid is True
+    with pytest.raises(Exception, match="not found"):
+        mlflow.get_assessment(trace_id, override.assessment_id)
