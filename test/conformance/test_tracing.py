@@ -265,3 +265,23 @@ def test_feedback_and_expectations_round_trip(tracking_uri):
     assert mlflow.get_assessment(trace_id, fb.assessment_id).valid is True
     with pytest.raises(Exception, match="not found"):
         mlflow.get_assessment(trace_id, override.assessment_id)
+
+
+def test_traces_made_in_a_run_are_found_by_run_id(tracking_uri):
+    experiment_id = mlflow.set_experiment(unique_name("in-run")).experiment_id
+
+    @mlflow.trace
+    def f(x):
+        return x
+
+    with mlflow.start_run() as run:
+        f(1)
+        inside = mlflow.get_last_active_trace_id()
+    f(2)
+    outside = mlflow.get_last_active_trace_id()
+    flush()
+    found = mlflow.search_traces(experiment_ids=[experiment_id], run_id=run.info.run_id, return_type="list")
+    assert [t.info.trace_id for t in found] == [inside]
+    MlflowClient().link_traces_to_run([outside], run.info.run_id)
+    found = mlflow.search_traces(experiment_ids=[experiment_id], run_id=run.info.run_id, return_type="list")
+    assert sorted(t.info.trace_id for t in found) == sorted([inside, outside])
