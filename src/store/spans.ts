@@ -196,18 +196,29 @@ async function writeSpans(trx: Db, spans: SpanRecord[]): Promise<void> {
   }
 }
 
+/** A stored span: its traces.json text and its times as exact decimal text. */
+export interface StoredSpan {
+  content: string;
+  startNs: string;
+  endNs: string | null;
+}
+
 /** A trace's spans in traces.json form: the root first, then by start time. */
-export async function loadSpanContents(db: Db, traceId: string): Promise<string[]> {
-  const rows = await db
+export async function loadSpans(db: Db, traceId: string): Promise<StoredSpan[]> {
+  return db
     .selectFrom('spans as s')
     .innerJoin('span_contents as c', (j) =>
       j.onRef('c.trace_id', '=', 's.trace_id').onRef('c.span_id', '=', 's.span_id'),
     )
-    .select('c.content')
+    .select([
+      'c.content',
+      // Nanoseconds exceed 2^53: read as text, never as a JS number.
+      sql<string>`cast(s.start_time_unix_nano as text)`.as('startNs'),
+      sql<string | null>`cast(s.end_time_unix_nano as text)`.as('endNs'),
+    ])
     .where('s.trace_id', '=', traceId)
     .orderBy(sql`s.parent_span_id is not null`)
     .orderBy('s.start_time_unix_nano')
     .orderBy('s.span_id')
     .execute();
-  return rows.map((r) => r.content);
 }

@@ -3,6 +3,7 @@
 // typed AnyValues, int64 as JSON numbers written in full (json-int64.ts).
 import { parseJson64, stringifyJson64, type JsonValue } from '../../json-int64.js';
 import type { AssessmentsTable } from '../../store/schema.js';
+import type { StoredSpan as StoredSpanRow } from '../../store/spans.js';
 import type { TraceInfoRecord } from '../../store/traces.js';
 
 /** RFC 3339 UTC with 0 or 3 fractional digits, as protobuf's JSON writes a millisecond time. */
@@ -35,7 +36,8 @@ export function parseDuration(text: string): number | undefined {
 function parseStored(text: string | null): JsonValue {
   if (text === null) return null;
   try {
-    return parseJson64(text);
+    // Without a digit there is no number whose type or precision JSON.parse could lose.
+    return /[0-9]/.test(text) ? parseJson64(text) : (JSON.parse(text) as JsonValue);
   } catch {
     return text;
   }
@@ -118,9 +120,16 @@ type StoredSpan = {
   attributes: { [key: string]: string };
 };
 
-/** A stored span (traces.json form) as an OTLP span in proto JSON (GetTrace, BatchGetTraces). */
-export function spanJson(content: string): JsonValue {
-  const span = parseJson64(content) as unknown as StoredSpan;
+/**
+ * A stored span (traces.json form) as an OTLP span in proto JSON (GetTrace, BatchGetTraces). The
+ * content is read with JSON.parse (fast: its values are strings), its times from the columns as
+ * exact text; only a span with events is read again keeping its event times exact.
+ */
+export function spanJson(stored: StoredSpanRow): JsonValue {
+  let span = JSON.parse(stored.content) as StoredSpan;
+  if (span.events.length > 0) span = parseJson64(stored.content) as unknown as StoredSpan;
+  span.start_time_unix_nano = BigInt(stored.startNs);
+  span.end_time_unix_nano = stored.endNs === null ? null : BigInt(stored.endNs);
   const out: { [key: string]: JsonValue } = { trace_id: span.trace_id, span_id: span.span_id };
   if (span.parent_span_id) out.parent_span_id = span.parent_span_id;
   out.name = span.name;
@@ -150,7 +159,7 @@ export function spanJson(content: string): JsonValue {
 }
 
 /** `{"trace_info": …, "spans": […]}` as JSON text (spans hold int64 numbers). */
-export function traceText(info: TraceInfoRecord, spanContents: string[]): string {
-  const spans = `[${spanContents.map((c) => stringifyJson64(spanJson(c))).join(',')}]`;
+export function traceText(info: TraceInfoRecord, stored: StoredSpanRow[]): string {
+  const spans = `[${stored.map((s) => stringifyJson64(spanJson(s))).join(',')}]`;
   return `{"trace_info":${JSON.stringify(traceInfoJson(info))},"spans":${spans}}`;
 }

@@ -7,7 +7,7 @@ import { MlflowError } from '../../errors.js';
 import { endpoint, type Endpoint } from '../../http/endpoint.js';
 import { jsonText } from '../../http/responses.js';
 import { parseExperimentId } from '../../store/experiments.js';
-import { loadSpanContents } from '../../store/spans.js';
+import { loadSpans, type StoredSpan } from '../../store/spans.js';
 import {
   SPANS_LOCATION_TAG,
   TRACKING_STORE,
@@ -83,11 +83,11 @@ async function fullTrace(
   db: Db,
   traceId: string,
   allowPartial: boolean,
-): Promise<{ info: TraceInfoRecord; spans: string[] } | undefined> {
+): Promise<{ info: TraceInfoRecord; spans: StoredSpan[] } | undefined> {
   for (let attempt = 0; ; attempt++) {
     const info = (await loadTraceInfos(db, [traceId])).get(traceId);
     if (!info) return undefined;
-    const spans = await loadSpanContents(db, traceId);
+    const spans = await loadSpans(db, traceId);
     if (allowPartial || complete(info, spans.length)) return { info, spans };
     if (attempt >= PARTIAL_RETRY_MS.length) return { info, spans: [] };
     await sleep(PARTIAL_RETRY_MS[attempt]);
@@ -316,8 +316,8 @@ export const traceEndpoints: Endpoint[] = [
     response: z.object({ spans: z.array(z.record(z.string(), z.unknown())) }),
     handler: async ({ request_id }, { project }) => {
       await getTraceInfo(project.db, request_id);
-      const spans = await loadSpanContents(project.db, request_id);
-      return jsonText(`{"spans":[${spans.join(',')}]}`);
+      const spans = await loadSpans(project.db, request_id);
+      return jsonText(`{"spans":[${spans.map((s) => s.content).join(',')}]}`);
     },
   }),
   endpoint({
