@@ -8,6 +8,7 @@ import {
   ARTIFACT_LOCATION_TAG,
   INFO_FINALIZED_KEY,
   SPANS_LOCATION_TAG,
+  TRACE_NAME_TAG,
   TRACKING_STORE,
   linkTracesToRun,
   traceArtifactLocation,
@@ -75,8 +76,67 @@ export async function logSpans(
           .execute();
       }
     }
+    for (const [traceId, spans] of byTrace) await copySpanFacts(trx, traceId, spans);
     if (runId && rootsInBatch.length > 0) await linkTracesToRun(trx, rootsInBatch, runId, false);
   });
+}
+
+const TRACE_TAG_PREFIX = 'mlflow.traceTag.';
+const SESSION_KEYS = ['session.id', 'gen_ai.conversation.id'];
+
+/** A stored attribute's plain text: the JSON string it holds, else the JSON text itself. */
+function plainText(stored: string): string {
+  try {
+    const parsed = JSON.parse(stored) as unknown;
+    return typeof parsed === 'string' ? parsed : stored;
+  } catch {
+    return stored;
+  }
+}
+
+/**
+ * What MLflow's store reads out of spans: the root span's `mlflow.traceTag.<k>` attributes become
+ * trace tags (the trace name its column), and the first `session.id`/`gen_ai.conversation.id` and
+ * `user.id` become the session and user metadata. Values already on the trace are kept.
+ */
+async function copySpanFacts(trx: Db, traceId: string, spans: SpanRecord[]): Promise<void> {
+  const tags: Record<string, string> = {};
+  const metadata: Record<string, string> = {};
+  for (const span of spans) {
+    const attrs = span.attributes;
+    if (span.parentSpanId === null) {
+      for (const [key, value] of Object.entries(attrs)) {
+        if (key.startsWith(TRACE_TAG_PREFIX) && key.length > TRACE_TAG_PREFIX.length) {
+          tags[key.slice(TRACE_TAG_PREFIX.length)] = plainText(value);
+        }
+      }
+    }
+    const session = SESSION_KEYS.map((k) => attrs[k]).find((v) => v !== undefined);
+    if (session !== undefined) metadata['mlflow.trace.session'] ??= plainText(session);
+    if (attrs['user.id'] !== undefined)
+      metadata['mlflow.trace.user'] ??= plainText(attrs['user.id']);
+  }
+  const { [TRACE_NAME_TAG]: traceName, ...otherTags } = tags;
+  if (traceName !== undefined) {
+    await trx
+      .updateTable('trace_info')
+      .set({ trace_name: traceName })
+      .where('request_id', '=', traceId)
+      .where('trace_name', 'is', null)
+      .execute();
+  }
+  for (const [table, values] of [
+    ['trace_tags', otherTags],
+    ['trace_request_metadata', metadata],
+  ] as const) {
+    for (const [key, value] of Object.entries(values)) {
+      await trx
+        .insertInto(table)
+        .values({ request_id: traceId, key, value })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
 }
 
 async function mergeTraceInfo(

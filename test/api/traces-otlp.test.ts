@@ -240,6 +240,26 @@ describe('POST /v1/traces', () => {
   });
 });
 
+describe('facts read out of spans', () => {
+  it("copies the root's mlflow.traceTag.* attributes to tags and session/user ids to metadata", async () => {
+    const id = ids();
+    const [root, child] = twoSpans(id);
+    root.attributes = {
+      ...root.attributes,
+      'mlflow.traceTag.mlflow.traceName': '"from-span"',
+      'mlflow.traceTag.env': 'prod',
+    };
+    child.attributes = { ...child.attributes, 'session.id': 's-1', 'user.id': 'ann' };
+    expect((await sendProtobuf(otlpProtobuf([root, child]))).status).toBe(200);
+    const info = (await t.api.get(`/api/3.0/mlflow/traces/tr-${id.trace}`)).body.trace.trace_info;
+    expect(info.tags).toMatchObject({ 'mlflow.traceName': 'from-span', env: 'prod' });
+    expect(info.trace_metadata).toMatchObject({
+      'mlflow.trace.session': 's-1',
+      'mlflow.trace.user': 'ann',
+    });
+  });
+});
+
 describe('spans and StartTraceV3 in either order', () => {
   it('StartTrace first, then spans: the StartTrace values stay', async () => {
     const id = ids();
