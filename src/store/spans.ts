@@ -77,8 +77,20 @@ export async function logSpans(
       }
     }
     for (const [traceId, spans] of byTrace) await copySpanFacts(trx, traceId, spans);
-    if (runId && rootsInBatch.length > 0) await linkTracesToRun(trx, rootsInBatch, runId, false);
+    // As MLflow: a run that cannot be linked (it does not exist) costs the batch nothing.
+    if (runId && rootsInBatch.length > 0 && (await runExists(trx, runId))) {
+      await linkTracesToRun(trx, rootsInBatch, runId, false);
+    }
   });
+}
+
+async function runExists(trx: Db, runId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('runs')
+    .select('run_uuid')
+    .where('run_uuid', '=', runId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 const TRACE_TAG_PREFIX = 'mlflow.traceTag.';

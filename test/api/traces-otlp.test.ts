@@ -260,6 +260,28 @@ describe('facts read out of spans', () => {
   });
 });
 
+describe('x-mlflow-run-id', () => {
+  it('links the traces whose root arrives to the run; an unknown run is ignored', async () => {
+    const run = await post(t, '/api/2.0/mlflow/runs/create', { experiment_id: experimentId });
+    const runId = run.body.run.info.run_id as string;
+    const linked = ids();
+    const res = await sendProtobuf(otlpProtobuf(twoSpans(linked))).set('x-mlflow-run-id', runId);
+    expect(res.status).toBe(200);
+    const ignored = ids();
+    const res2 = await sendProtobuf(otlpProtobuf(twoSpans(ignored))).set('x-mlflow-run-id', 'nope');
+    expect(res2.status).toBe(200);
+    const found = await post(t, '/api/3.0/mlflow/traces/search', {
+      locations: [
+        { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
+      ],
+      filter: `run_id = '${runId}'`,
+    });
+    expect(found.body.traces.map((x: { trace_id: string }) => x.trace_id)).toEqual([
+      `tr-${linked.trace}`,
+    ]);
+  });
+});
+
 describe('spans and StartTraceV3 in either order', () => {
   it('StartTrace first, then spans: the StartTrace values stay', async () => {
     const id = ids();
