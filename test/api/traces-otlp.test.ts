@@ -1,5 +1,8 @@
 // OTLP/HTTP span ingest (/v1/traces) and reading traces back: protobuf and JSON bodies, gzip,
 // MLflow's errors for bad input, both arrival orders of spans and StartTraceV3, project isolation.
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { otlpJson, otlpProtobuf, type TestSpan } from '../support/otlp.js';
@@ -422,5 +425,37 @@ describe('trace endpoints', () => {
     expect(res.status).toBe(200);
     expect((await getTrace(`tr-${id.trace}`, '/projects/team-b')).status).toBe(200);
     expect((await getTrace(`tr-${id.trace}`)).status).toBe(404);
+  });
+});
+
+describe('body budget', () => {
+  it('refuses a span batch with 503 and Retry-After while too many bodies are held', async () => {
+    const server = http.createServer(t.app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    // Compressed bodies book the most a body may inflate to (32 MiB): eight fill 256 MiB.
+    const held = Array.from({ length: 8 }, () => {
+      const req = http.request({
+        port,
+        method: 'POST',
+        path: '/v1/traces',
+        headers: {
+          'Content-Type': 'application/x-protobuf',
+          'Content-Encoding': 'gzip',
+          'x-mlflow-experiment-id': experimentId,
+        },
+      });
+      req.on('error', () => undefined);
+      req.write(Buffer.alloc(10));
+      return req;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = await sendProtobuf(otlpProtobuf(twoSpans(ids())));
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    for (const req of held) req.destroy();
+    server.close();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await sendProtobuf(otlpProtobuf(twoSpans(ids())))).status).toBe(200);
   });
 });

@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { MlflowError, isStorageFull } from '../../errors.js';
 import { streamEndpoint } from '../../http/endpoint.js';
+import { InFlightBudget } from '../../http/json-body.js';
 import { closeLingeringAfter } from '../../http/lingering-close.js';
 import { parseJson64 } from '../../json-int64.js';
 import { parseExperimentId } from '../../store/experiments.js';
@@ -21,6 +22,12 @@ import { SpanConversionError, convertRequest } from './otlp-spans.js';
  */
 export const MAX_OTLP_BODY_BYTES = 32 * 1024 * 1024;
 export const EXPERIMENT_HEADER = 'x-mlflow-experiment-id';
+/**
+ * Bytes of OTLP bodies held at once, server-wide (as the JSON endpoints' budget): past it a body
+ * is refused at once with 503 and Retry-After, which MLflow's client and OTel exporters retry.
+ */
+const otlpBudget = new InFlightBudget(256 * 1024 * 1024);
+const RETRY_AFTER_SECONDS = 1;
 const RUN_HEADER = 'x-mlflow-run-id';
 
 const DETAIL_SCHEMA = {
@@ -133,10 +140,16 @@ export const otlpEndpoints = [
     statuses: {
       other: {
         413: 'Body over 32 MiB (compressed or not)',
+        503: 'Too many span batches being received at once; retry after Retry-After',
         422: 'Missing x-mlflow-experiment-id, or spans MLflow cannot convert',
       },
       // FastAPI's shape, as MLflow's receiver answers; a 404 (unknown experiment) is MLflow's own.
-      errorBodies: { 400: DETAIL_SCHEMA, 413: DETAIL_SCHEMA, 422: DETAIL_SCHEMA },
+      errorBodies: {
+        400: DETAIL_SCHEMA,
+        413: DETAIL_SCHEMA,
+        422: DETAIL_SCHEMA,
+        503: DETAIL_SCHEMA,
+      },
     },
     handler: async (_input, ctx, { req, res }) => {
       try {
@@ -160,6 +173,19 @@ export const otlpEndpoints = [
               'Expected: application/x-protobuf or application/json',
           );
         }
+        const length = Number(req.headers['content-length'] ?? NaN);
+        const booked =
+          Number.isFinite(length) && !req.headers['content-encoding']
+            ? Math.min(length, MAX_OTLP_BODY_BYTES)
+            : MAX_OTLP_BODY_BYTES;
+        if (!otlpBudget.take(booked)) {
+          res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+          throw new DetailError(
+            503,
+            'The server is receiving too many span batches at once; retry shortly.',
+          );
+        }
+        res.once('close', () => otlpBudget.give(booked));
         let body = await readBody(req);
         const encoding = req.get('content-encoding')?.trim().toLowerCase();
         if (encoding && encoding !== 'identity') body = await decompress(body, encoding);
