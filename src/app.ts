@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from './logging.js';
 import { openApiRouter } from './openapi/docs-routes.js';
 import { ProjectRegistry } from './store/projects.js';
 import { ServerStore } from './store/server/server-store.js';
-import { VERSION } from './version.js';
+import { MLFLOW_API_VERSION } from './version.js';
 
 export interface App {
   app: Express;
@@ -25,14 +25,18 @@ export interface App {
   close: () => Promise<void>;
 }
 
-/** `GET /health` (for load balancers and start scripts) and `GET /version`, as MLflow's server. */
+/**
+ * `GET /health` (for load balancers and start scripts) and `GET /version`, as MLflow's server: the
+ * MLflow version served, as plain text (the client parses the whole body as a PEP 440 version).
+ * trackd's own version is in every answer's X-Trackd-Version header and at /api/trackd/v1/version.
+ */
 function serviceRoutes(): Router {
   const router = express.Router();
   router.get('/health', (_req, res) => {
     res.type('text/plain').send('OK');
   });
   router.get('/version', (_req, res) => {
-    res.type('text/plain').send(VERSION);
+    res.type('text/plain').send(MLFLOW_API_VERSION);
   });
   return router;
 }

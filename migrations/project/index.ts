@@ -8,6 +8,7 @@ import * as m0004 from './0004_covering_search_indexes.js';
 import * as m0005 from './0005_metrics_without_rowid.js';
 import * as m0006 from './0006_metric_run_key.js';
 import * as m0007 from './0007_metric_rank_marks.js';
+import * as m0008 from './0008_traces.js';
 import * as m0009 from './0009_evaluation_datasets.js';
 
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0005_metrics_without_rowid': m0005,
   '0006_metric_run_key': m0006,
   '0007_metric_rank_marks': m0007,
+  '0008_traces': m0008,
   '0009_evaluation_datasets': m0009,
 };
 

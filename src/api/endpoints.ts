@@ -8,6 +8,7 @@ import { loggedModelFamilyEndpoints } from './logged-models/endpoints.js';
 import { registryEndpoints } from './registry/endpoints.js';
 import { serverInfoEndpoints } from './server/server-info.js';
 import { trackingEndpoints } from './tracking/endpoints.js';
+import { traceFamilyEndpoints } from './traces/endpoints.js';
 import { workspaceEndpoints } from './workspaces/workspaces.js';
 
 export const allEndpoints: AnyEndpoint[] = [
@@ -18,5 +19,6 @@ export const allEndpoints: AnyEndpoint[] = [
   ...loggedModelFamilyEndpoints,
   ...registryEndpoints,
   ...genaiEndpoints,
+  ...traceFamilyEndpoints,
   ...authEndpoints,
 ];

@@ -108,6 +108,8 @@ export interface EndpointStatuses {
   success?: number;
   /** Further statuses this endpoint can answer, with what each means. */
   other?: Record<number, string>;
+  /** JSON Schemas of error bodies not in MLflow's envelope (OTLP answers FastAPI's `{"detail"}`). */
+  errorBodies?: Record<number, object>;
 }
 
 export type AnyEndpoint = Endpoint | StreamEndpoint;

@@ -25,6 +25,7 @@ import { hostAndOriginChecks } from './host-origin.js';
 import { InFlightRequests } from './in-flight.js';
 import { InFlightBudget } from './json-body.js';
 import { requestLog } from './request-log.js';
+import { VERSION, VERSION_HEADER } from '../version.js';
 import { apiRouter } from './routes.js';
 
 export interface PipelineOptions {
@@ -55,6 +56,11 @@ export function requestPipeline(options: PipelineOptions): Pipeline {
   app.set('query parser', 'simple');
 
   app.use(requestLog(logger));
+  // trackd's own version on every answer: /version names the MLflow API served instead.
+  app.use((_req, res, next) => {
+    res.setHeader(VERSION_HEADER, VERSION);
+    next();
+  });
   app.use(inFlight.middleware());
   app.use(hostAndOriginChecks(config));
   app.use(bodyTimeouts.middleware());

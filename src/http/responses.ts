@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 
 const withStatusMark = Symbol('withStatus');
 const streamedJsonMark = Symbol('streamedJson');
+const jsonTextMark = Symbol('jsonText');
 
 /** A handler's answer with a status other than 200; no body for 204. */
 export interface HandlerResult {
@@ -32,6 +33,16 @@ export function streamedJson(pieces: Pieces): StreamedJson {
   return { [streamedJsonMark]: true, pieces };
 }
 
+/** JSON already written as text (e.g. holding int64 numbers a JS number would round). */
+export interface JsonText {
+  [jsonTextMark]: true;
+  text: string;
+}
+
+export function jsonText(text: string): JsonText {
+  return { [jsonTextMark]: true, text };
+}
+
 function isMarked<M extends symbol>(value: unknown, mark: M): value is Record<M, true> {
   return typeof value === 'object' && value !== null && mark in value;
 }
@@ -39,7 +50,7 @@ function isMarked<M extends symbol>(value: unknown, mark: M): value is Record<M,
 export function sendJson(res: Response, status: number, body: unknown): void {
   // Written directly rather than with res.send, which hashes every body into an ETag (MLflow sends
   // none): wasted work on each of thousands of log-metric answers and on every search page.
-  const text = JSON.stringify(body ?? {});
+  const text = isMarked(body, jsonTextMark) ? (body as JsonText).text : JSON.stringify(body ?? {});
   res.status(status);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));

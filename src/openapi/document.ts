@@ -58,7 +58,10 @@ function operationId(method: string, route: string, taken: Set<string>): string 
   return id;
 }
 
-function errorResponses(extra: Record<number, string> | undefined): Record<string, unknown> {
+function errorResponses(
+  extra: Record<number, string> | undefined,
+  bodies: Record<number, object> = {},
+): Record<string, unknown> {
   const all = { ...COMMON_ERRORS, ...extra };
   return Object.fromEntries(
     Object.entries(all).map(([status, description]) => [
@@ -66,7 +69,11 @@ function errorResponses(extra: Record<number, string> | undefined): Record<strin
       Number(status) >= 400
         ? {
             description,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+            content: {
+              'application/json': {
+                schema: bodies[Number(status)] ?? { $ref: '#/components/schemas/Error' },
+              },
+            },
           }
         : { description },
     ]),
@@ -183,7 +190,7 @@ function describeOperation(
       ...(requestBody(endpoint, body) ? { requestBody: requestBody(endpoint, body) } : {}),
       responses: {
         ...successResponse(endpoint, components),
-        ...errorResponses(endpoint.statuses?.other),
+        ...errorResponses(endpoint.statuses?.other, endpoint.statuses?.errorBodies),
       },
       'x-trackd-access': endpoint.access,
       ...(extension ? { 'x-trackd-extension': true } : {}),

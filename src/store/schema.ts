@@ -251,6 +251,77 @@ export interface EvaluationDatasetExperimentsTable {
   created_time: number;
 }
 
+/** One trace (MLflow's TraceInfo); tags, metadata, spans and assessments hang off request_id. */
+export interface TraceInfoTable {
+  request_id: string;
+  experiment_id: number;
+  timestamp_ms: number;
+  execution_time_ms: number | null;
+  status: string;
+  client_request_id: string | null;
+  request_preview: string | null;
+  response_preview: string | null;
+  trace_name: string | null;
+}
+
+export interface TraceKeyValueTable {
+  request_id: string;
+  key: string;
+  value: string | null;
+}
+
+/**
+ * A span's searchable columns. The nanosecond times exceed 2^53: written as bigint, read only
+ * through `CAST(... AS TEXT)`.
+ */
+export interface SpansTable {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string | null;
+  type: string | null;
+  status: string;
+  start_time_unix_nano: bigint | string;
+  end_time_unix_nano: bigint | string | null;
+}
+
+/** A span in MLflow's traces.json form (JSON text with its int64 numbers written in full). */
+export interface SpanContentsTable {
+  trace_id: string;
+  span_id: string;
+  content: string;
+}
+
+export interface AssessmentsTable {
+  assessment_id: string;
+  trace_id: string;
+  name: string;
+  assessment_type: string;
+  value: string | null;
+  error: string | null;
+  created_timestamp: number;
+  last_updated_timestamp: number;
+  source_type: string;
+  source_id: string | null;
+  run_id: string | null;
+  span_id: string | null;
+  rationale: string | null;
+  overrides: string | null;
+  valid: number;
+  assessment_metadata: string | null;
+  aggregate_value: number | null;
+  is_numeric_value: number;
+}
+
+export interface EntityAssociationsTable {
+  association_id: string;
+  source_type: string;
+  source_id: string;
+  destination_type: string;
+  destination_id: string;
+  created_time: number | null;
+}
+
 export interface Database {
   experiments: ExperimentsTable;
   experiment_tags: ExperimentTagsTable;
@@ -277,4 +348,11 @@ export interface Database {
   evaluation_dataset_tags: EvaluationDatasetTagsTable;
   evaluation_dataset_records: EvaluationDatasetRecordsTable;
   evaluation_dataset_experiments: EvaluationDatasetExperimentsTable;
+  trace_info: TraceInfoTable;
+  trace_tags: TraceKeyValueTable;
+  trace_request_metadata: TraceKeyValueTable;
+  spans: SpansTable;
+  span_contents: SpanContentsTable;
+  assessments: AssessmentsTable;
+  entity_associations: EntityAssociationsTable;
 }

@@ -31,10 +31,21 @@ describe('health and version', () => {
     expect(res.text).toBe('OK');
   });
 
-  it('answers GET /version with the package version', async () => {
+  it('answers GET /version with the MLflow API version served, as plain text', async () => {
     const res = await t.api.get('/version');
     expect(res.status).toBe(200);
-    expect(res.text).toBe(packageVersion);
+    expect(res.text).toBe('3.17.2');
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+  });
+
+  it("keeps trackd's own version in a header and at /api/trackd/v1/version", async () => {
+    expect((await t.api.get('/version')).headers['x-trackd-version']).toBe(packageVersion);
+    expect((await t.api.get('/health')).headers['x-trackd-version']).toBe(packageVersion);
+    const res = await t.api.get('/api/trackd/v1/version');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ version: packageVersion, mlflow_api_version: '3.17.2' });
+    const scoped = await t.api.get('/projects/team-a/api/trackd/v1/version');
+    expect(scoped.body.version).toBe(packageVersion);
   });
 });
 

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Express } from 'express';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.js';
 import type { Accounts } from '../../src/auth/accounts.js';
@@ -10,6 +11,8 @@ import { loadConfig, type ConfigFlags } from '../../src/config.js';
 
 export interface TestApp {
   api: ReturnType<typeof supertest>;
+  /** The Express app, for tests that need a listening server of their own. */
+  app: Express;
   dataDir: string;
   /** Users, tokens and roles of the app's server store (for tests that sign in). */
   accounts: Accounts;
@@ -22,6 +25,7 @@ export async function startTestApp(flags: ConfigFlags = {}): Promise<TestApp> {
   const { app, close, accounts } = await createApp(loadConfig({ ...flags, dataDir }, {}));
   return {
     api: supertest(app),
+    app,
     dataDir,
     accounts,
     close: async () => {

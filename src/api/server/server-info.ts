@@ -2,8 +2,21 @@
 // X-MLFLOW-WORKSPACE, and the artifact client reads the multipart flags.
 import { z } from 'zod';
 import { endpoint } from '../../http/endpoint.js';
+import { MLFLOW_API_VERSION, VERSION } from '../../version.js';
 
 export const serverInfoEndpoints = [
+  endpoint({
+    method: 'GET',
+    paths: ['/trackd/v1/version'],
+    prefixes: ['/api'],
+    access: 'read',
+    tag: 'Server',
+    summary:
+      "trackd's own version and the MLflow API version it serves (GET /version answers the latter)",
+    request: z.object({}),
+    response: z.object({ version: z.string(), mlflow_api_version: z.string() }),
+    handler: () => ({ version: VERSION, mlflow_api_version: MLFLOW_API_VERSION }),
+  }),
   endpoint({
     method: 'GET',
     paths: ['/3.0/mlflow/server-info'],

@@ -1,0 +1,337 @@
+// Trace info: one row a trace with its tags and metadata, created by StartTraceV3 or by the first
+// spans to arrive (spans.ts) and merged in either order; tags, deletion and links to runs and
+// prompt versions, as MLflow's SQL store keeps them.
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { MlflowError } from '../errors.js';
+import type { Database, TraceInfoTable, AssessmentsTable } from './schema.js';
+import { assertExperimentActive, type Db } from './experiments.js';
+import { getRun } from './runs.js';
+
+export const TRACE_NAME_TAG = 'mlflow.traceName';
+export const ARTIFACT_LOCATION_TAG = 'mlflow.artifactLocation';
+export const SPANS_LOCATION_TAG = 'mlflow.trace.spansLocation';
+export const TRACKING_STORE = 'TRACKING_STORE';
+export const INFO_FINALIZED_KEY = 'mlflow.trace.infoFinalized';
+export const SOURCE_RUN_KEY = 'mlflow.sourceRun';
+const IMMUTABLE_TAGS = [
+  SPANS_LOCATION_TAG,
+  'mlflow.trace.archiveLocation',
+  'mlflow.trace.archivalFailure',
+];
+const MAX_LINKED_TRACES = 100;
+
+export interface TraceInfoRecord extends TraceInfoTable {
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+  assessments: AssessmentsTable[];
+}
+
+export function traceArtifactLocation(experimentLocation: string, traceId: string): string {
+  return `${experimentLocation.replace(/\/+$/, '')}/traces/${traceId}/artifacts`;
+}
+
+/** Trace infos by id (unknown ids are left out), with tags, metadata and assessments. */
+export async function loadTraceInfos(db: Db, ids: string[]): Promise<Map<string, TraceInfoRecord>> {
+  const out = new Map<string, TraceInfoRecord>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('trace_info')
+    .selectAll()
+    .where('request_id', 'in', ids)
+    .execute();
+  for (const row of rows) {
+    const tags: Record<string, string> = {};
+    if (row.trace_name !== null) tags[TRACE_NAME_TAG] = row.trace_name;
+    out.set(row.request_id, { ...row, tags, metadata: {}, assessments: [] });
+  }
+  if (out.size === 0) return out;
+  const found = [...out.keys()];
+  for (const [table, field] of [
+    ['trace_tags', 'tags'],
+    ['trace_request_metadata', 'metadata'],
+  ] as const) {
+    const kv = await db
+      .selectFrom(table)
+      .select(['request_id', 'key', 'value'])
+      .where('request_id', 'in', found)
+      .orderBy('key')
+      .execute();
+    for (const r of kv) out.get(r.request_id)![field][r.key] = r.value ?? '';
+  }
+  const assessments = await db
+    .selectFrom('assessments')
+    .selectAll()
+    .where('trace_id', 'in', found)
+    .orderBy('created_timestamp')
+    .orderBy('assessment_id')
+    .execute();
+  for (const a of assessments) out.get(a.trace_id)!.assessments.push(a);
+  return out;
+}
+
+export async function getTraceInfo(db: Db, traceId: string): Promise<TraceInfoRecord> {
+  const info = (await loadTraceInfos(db, [traceId])).get(traceId);
+  if (!info) throw MlflowError.notFound(`Trace with ID '${traceId}' not found.`);
+  return info;
+}
+
+export interface StartTraceInput {
+  traceId: string;
+  experimentId: number;
+  requestTime: number;
+  executionDuration: number | null;
+  state: string;
+  clientRequestId?: string;
+  requestPreview?: string;
+  responsePreview?: string;
+  tags: Record<string, string>;
+  metadata: Record<string, string>;
+}
+
+async function upsertKeyValues(
+  db: Db,
+  table: 'trace_tags' | 'trace_request_metadata',
+  traceId: string,
+  values: Record<string, string>,
+): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    await db
+      .insertInto(table)
+      .values({ request_id: traceId, key, value })
+      .onConflict((oc) => oc.columns(['request_id', 'key']).doUpdateSet({ value }))
+      .execute();
+  }
+}
+
+/** StartTraceV3: creates the trace info, or finalizes the one the spans created first. */
+export async function startTrace(
+  db: Kysely<Database>,
+  input: StartTraceInput,
+): Promise<TraceInfoRecord> {
+  return db.transaction().execute(async (trx) => {
+    const experiment = await assertExperimentActive(trx, input.experimentId);
+    const { [TRACE_NAME_TAG]: traceName, ...tags } = input.tags;
+    const existing = await trx
+      .selectFrom('trace_info')
+      .select('request_id')
+      .where('request_id', '=', input.traceId)
+      .executeTakeFirst();
+    const columns = {
+      experiment_id: input.experimentId,
+      timestamp_ms: input.requestTime,
+      execution_time_ms: input.executionDuration,
+      status: input.state,
+      client_request_id: input.clientRequestId ?? null,
+    };
+    if (!existing) {
+      await trx
+        .insertInto('trace_info')
+        .values({
+          request_id: input.traceId,
+          ...columns,
+          request_preview: input.requestPreview ?? null,
+          response_preview: input.responsePreview ?? null,
+          trace_name: traceName ?? null,
+        })
+        .execute();
+    } else {
+      await trx
+        .updateTable('trace_info')
+        .set({
+          ...columns,
+          ...(traceName !== undefined ? { trace_name: traceName } : {}),
+          ...(input.requestPreview ? { request_preview: input.requestPreview } : {}),
+          ...(input.responsePreview ? { response_preview: input.responsePreview } : {}),
+        })
+        .where('request_id', '=', input.traceId)
+        .execute();
+    }
+    await upsertKeyValues(trx, 'trace_tags', input.traceId, {
+      ...tags,
+      [ARTIFACT_LOCATION_TAG]: traceArtifactLocation(experiment.artifact_location, input.traceId),
+    });
+    await upsertKeyValues(trx, 'trace_request_metadata', input.traceId, {
+      ...input.metadata,
+      [INFO_FINALIZED_KEY]: 'true',
+    });
+    return getTraceInfo(trx, input.traceId);
+  });
+}
+
+export async function setTraceTag(
+  db: Kysely<Database>,
+  traceId: string,
+  key: string,
+  value: string,
+): Promise<void> {
+  if (IMMUTABLE_TAGS.includes(key)) {
+    throw MlflowError.invalidParameter(`Tag '${key}' is immutable and cannot be set on a trace.`);
+  }
+  await db.transaction().execute(async (trx) => {
+    await getTraceInfo(trx, traceId);
+    if (key === TRACE_NAME_TAG) {
+      await trx
+        .updateTable('trace_info')
+        .set({ trace_name: value })
+        .where('request_id', '=', traceId)
+        .execute();
+    } else {
+      await upsertKeyValues(trx, 'trace_tags', traceId, { [key]: value });
+    }
+  });
+}
+
+export async function deleteTraceTag(
+  db: Kysely<Database>,
+  traceId: string,
+  key: string,
+): Promise<void> {
+  if (IMMUTABLE_TAGS.slice(0, 2).includes(key)) {
+    throw MlflowError.invalidParameter(
+      `Tag '${key}' is immutable and cannot be deleted on a trace.`,
+    );
+  }
+  await db.transaction().execute(async (trx) => {
+    await getTraceInfo(trx, traceId);
+    if (key === TRACE_NAME_TAG) {
+      await trx
+        .updateTable('trace_info')
+        .set({ trace_name: null })
+        .where('request_id', '=', traceId)
+        .execute();
+      return;
+    }
+    const result = await trx
+      .deleteFrom('trace_tags')
+      .where('request_id', '=', traceId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) {
+      throw MlflowError.notFound(`No trace tag with key '${key}' for trace with ID '${traceId}'`);
+    }
+  });
+}
+
+export interface DeleteTracesInput {
+  experimentId: number;
+  maxTimestampMillis?: number;
+  maxTraces?: number;
+  requestIds?: string[];
+}
+
+/** Deletes traces by id, or the oldest up to a timestamp (at most `maxTraces`); returns a count. */
+export async function deleteTraces(
+  db: Kysely<Database>,
+  input: DeleteTracesInput,
+): Promise<number> {
+  const { experimentId, maxTimestampMillis, maxTraces, requestIds } = input;
+  if (maxTimestampMillis === undefined && requestIds === undefined) {
+    throw MlflowError.invalidParameter(
+      'Either `max_timestamp_millis` or `request_ids` must be specified.',
+    );
+  }
+  if (maxTimestampMillis !== undefined && requestIds !== undefined) {
+    throw MlflowError.invalidParameter(
+      'Only one of `max_timestamp_millis` and `request_ids` can be specified.',
+    );
+  }
+  if (requestIds !== undefined && maxTraces !== undefined) {
+    throw MlflowError.invalidParameter(
+      "`max_traces` can't be specified if `request_ids` is specified.",
+    );
+  }
+  if (maxTraces !== undefined && maxTraces <= 0) {
+    throw MlflowError.invalidParameter(
+      `\`max_traces\` must be a positive integer, received ${maxTraces}.`,
+    );
+  }
+  return db.transaction().execute(async (trx) => {
+    let query = trx
+      .selectFrom('trace_info')
+      .select('request_id')
+      .where('experiment_id', '=', experimentId);
+    if (requestIds !== undefined) {
+      if (requestIds.length === 0) return 0;
+      query = query.where('request_id', 'in', requestIds);
+    } else {
+      query = query
+        .where('timestamp_ms', '<=', maxTimestampMillis!)
+        .orderBy('timestamp_ms')
+        .orderBy('request_id');
+      if (maxTraces !== undefined) query = query.limit(maxTraces);
+    }
+    const ids = (await query.execute()).map((r) => r.request_id);
+    if (ids.length === 0) return 0;
+    await trx
+      .deleteFrom('entity_associations')
+      .where('source_type', '=', 'trace')
+      .where('source_id', 'in', ids)
+      .execute();
+    // Tags, metadata, spans and assessments cascade.
+    await trx.deleteFrom('trace_info').where('request_id', 'in', ids).execute();
+    return ids.length;
+  });
+}
+
+/** Links existing traces to a run (others are skipped), without duplicates. */
+export async function linkTracesToRun(
+  db: Db,
+  traceIds: string[],
+  runId: string,
+  checkRun = true,
+): Promise<void> {
+  if (traceIds.length > MAX_LINKED_TRACES) {
+    throw MlflowError.invalidParameter(
+      `Cannot link more than ${MAX_LINKED_TRACES} traces to a run in a single request. ` +
+        `Provided ${traceIds.length} traces.`,
+    );
+  }
+  if (checkRun) await getRun(db, runId);
+  const existing = await db
+    .selectFrom('trace_info')
+    .select('request_id')
+    .where('request_id', 'in', traceIds.length ? traceIds : [''])
+    .execute();
+  await addAssociations(
+    db,
+    existing.map((r) => r.request_id),
+    'run',
+    () => runId,
+  );
+}
+
+export async function linkPromptsToTrace(
+  db: Kysely<Database>,
+  traceId: string,
+  prompts: { name: string; version: string }[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await getTraceInfo(trx, traceId);
+    for (const p of prompts) {
+      await addAssociations(trx, [traceId], 'prompt_version', () => `${p.name}/${p.version}`);
+    }
+  });
+}
+
+async function addAssociations(
+  db: Db,
+  traceIds: string[],
+  destinationType: string,
+  destination: (traceId: string) => string,
+): Promise<void> {
+  for (const traceId of traceIds) {
+    await db
+      .insertInto('entity_associations')
+      .values({
+        association_id: randomUUID().replaceAll('-', ''),
+        source_type: 'trace',
+        source_id: traceId,
+        destination_type: destinationType,
+        destination_id: destination(traceId),
+        created_time: Date.now(),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
