@@ -14,9 +14,17 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { buildRows, markdownTable, recordInBenchmarks, textTable, verdict } from './report.js';
 import { rawInsertPointsPerSecond } from './sqlite-limit.js';
-import { MLFLOW_BIN, ROOT, startMlflow, startTrackd, stopAll } from './servers.js';
+import {
+  MLFLOW_BIN,
+  ROOT,
+  startMlflow,
+  startTrackd,
+  stopAll,
+  type ServerHandle,
+} from './servers.js';
 import { measureAuthCost } from './auth-cost.js';
 import { measureUi } from './ui.js';
+import { compareTraceFigures, measureTraces, traceRows, type TraceFigures } from './traces.js';
 import { measureServer, type Figures, type Section, type Sizes } from './suite.js';
 import { MIB, writeRaw } from './transfer.js';
 import { SEARCH } from './data.js';
@@ -30,6 +38,7 @@ const ALL_SECTIONS: Section[] = [
   'artifacts',
   'auth',
   'ui',
+  'traces',
 ];
 
 const FULL: Sizes = {
@@ -43,9 +52,18 @@ const FULL: Sizes = {
   artifactBytes: GIB,
   bigUploadBytes: 5 * GIB,
   maxSeconds: 30,
+  traceIngestTraces: 5000,
+  traceSearchTraces: 100_000,
+  traceSearchRequests: 200,
 };
 /** MLflow gets the same loads with fewer repetitions where one request takes seconds. */
-const FULL_MLFLOW: Sizes = { ...FULL, searchRequests: 20, historyRequests: 1, bigUploadBytes: 0 };
+const FULL_MLFLOW: Sizes = {
+  ...FULL,
+  searchRequests: 20,
+  historyRequests: 1,
+  bigUploadBytes: 0,
+  traceSearchRequests: 20,
+};
 const QUICK: Sizes = {
   ingestRuns: 8,
   ingestRequests: 40,
@@ -57,7 +75,21 @@ const QUICK: Sizes = {
   artifactBytes: 64 * MIB,
   bigUploadBytes: 256 * MIB,
   maxSeconds: 15,
+  traceIngestTraces: 300,
+  traceSearchTraces: 2000,
+  traceSearchRequests: 30,
 };
+
+/** The `traces` section on a running server (ours or MLflow's) whose database is `dbFile`. */
+function traces(server: ServerHandle, dbFile: string, sizes: Sizes): Promise<TraceFigures> {
+  return measureTraces(server, dbFile, {
+    ingestTraces: sizes.traceIngestTraces,
+    ingestClients: 4,
+    searchTraces: sizes.traceSearchTraces,
+    searchRequests: sizes.traceSearchRequests,
+    maxSeconds: sizes.maxSeconds,
+  });
+}
 
 function flag(name: string): boolean {
   return process.argv.includes(`--${name}`);
@@ -152,23 +184,20 @@ async function main() {
       profileDir ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(profileDir)] : [],
     );
     let oursFigures: Figures;
+    let oursTraces: TraceFigures | undefined;
     try {
-      oursFigures = await measureServer(
-        ours,
-        path.join(oursDir, 'default', 'mlflow.db'),
-        sizes,
-        sections,
-        {
-          bigUpload: true,
-          artifactFile: (p) => path.join(oursDir, 'default', 'artifacts', p),
-        },
-      );
+      const oursDb = path.join(oursDir, 'default', 'mlflow.db');
+      oursFigures = await measureServer(ours, oursDb, sizes, sections, {
+        bigUpload: true,
+        artifactFile: (p) => path.join(oursDir, 'default', 'artifacts', p),
+      });
+      if (sections.has('traces')) oursTraces = await traces(ours, oursDb, sizes);
     } finally {
       serverCpu += ours.cpuSeconds();
       await ours.stop();
     }
-    problems.push(...oursFigures.problems);
-    notes.push(...oursFigures.notes);
+    problems.push(...oursFigures.problems, ...(oursTraces?.problems ?? []));
+    notes.push(...oursFigures.notes, ...(oursTraces?.notes ?? []));
 
     if (sections.has('auth')) {
       const authDir = path.join(tmp, 'auth');
@@ -198,24 +227,31 @@ async function main() {
     }
 
     let mlflowFigures: Figures | undefined;
+    let mlflowTraces: TraceFigures | undefined;
     if (withMlflow) {
       const work = path.join(tmp, 'mlflow');
       fs.mkdirSync(work);
       const mlflow = await startMlflow(work);
+      const mlflowSizes = quick ? { ...QUICK, bigUploadBytes: 0 } : FULL_MLFLOW;
       try {
         mlflowFigures = await measureServer(
           mlflow,
           path.join(work, 'mlflow.db'),
-          quick ? { ...QUICK, bigUploadBytes: 0 } : FULL_MLFLOW,
+          mlflowSizes,
           sections,
           { bigUpload: false },
         );
+        if (sections.has('traces')) {
+          mlflowTraces = await traces(mlflow, path.join(work, 'mlflow.db'), mlflowSizes);
+        }
       } finally {
         serverCpu += mlflow.cpuSeconds();
         await mlflow.stop();
       }
-      problems.push(...mlflowFigures.problems);
-      notes.push(...mlflowFigures.notes);
+      problems.push(...mlflowFigures.problems, ...(mlflowTraces?.problems ?? []));
+      notes.push(...mlflowFigures.notes, ...(mlflowTraces?.notes ?? []));
+      if (oursTraces && mlflowTraces)
+        problems.push(...compareTraceFigures(oursTraces, mlflowTraces));
       for (const [runs, page] of Object.entries(oursFigures.searchFirstPage)) {
         const theirs = mlflowFigures.searchFirstPage[Number(runs)];
         if (theirs && theirs.join() !== page.join()) {
@@ -233,7 +269,10 @@ async function main() {
     const ownSeconds = (cpu.user + cpu.system) / 1e6 + serverCpu;
     const othersShare = Math.max(0, busySeconds - ownSeconds) / (elapsed * cores);
 
-    const rows = buildRows(oursFigures, mlflowFigures, limits);
+    const rows = [
+      ...buildRows(oursFigures, mlflowFigures, limits),
+      ...(oursTraces ? traceRows(oursTraces, mlflowTraces) : []),
+    ];
     console.log('');
     console.log(textTable(rows));
     console.log('');

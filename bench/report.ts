@@ -22,6 +22,8 @@ export interface Row {
   /** Throughputs: more is better; latencies: less is better (ratios are then inverted). */
   better: 'higher' | 'lower';
   target?: { vsMlflow?: number; vsLimit?: number; atMost?: number; text: string };
+  /** Why the figure has no value (shown instead of a verdict), e.g. an endpoint not yet served. */
+  missing?: string;
 }
 
 function fmt(value: number | undefined, unit: string): string {
@@ -191,7 +193,11 @@ function cells(row: Row): string[] {
     fmt(row.limit, row.unit),
     ratioText(advantage(row, row.mlflow)),
     ratioText(advantage(row, row.limit)),
-    row.target ? `${row.target.text}: ${verdict(row)}` : '',
+    row.missing
+      ? `not measured: ${row.missing}`
+      : row.target
+        ? `${row.target.text}: ${verdict(row)}`
+        : '',
   ];
 }
 

@@ -30,6 +30,10 @@ export interface Sizes {
   bigUploadBytes: number;
   /** Time limit of each load, in seconds. */
   maxSeconds: number;
+  /** The `traces` section (traces.ts): traces sent by the ingest load, and traces searched. */
+  traceIngestTraces: number;
+  traceSearchTraces: number;
+  traceSearchRequests: number;
 }
 
 export interface Figures {
@@ -49,8 +53,9 @@ export interface Figures {
   notes: string[];
 }
 
-/** `auth` and `ui` are measured apart (auth-cost.ts, ui.ts); the others here. */
-export type Section = 'ingest' | 'metric' | 'search' | 'history' | 'artifacts' | 'auth' | 'ui';
+/** `auth`, `ui` and `traces` are measured apart (auth-cost.ts, ui.ts, traces.ts); the others here. */
+export type Section =
+  'ingest' | 'metric' | 'search' | 'history' | 'artifacts' | 'auth' | 'ui' | 'traces';
 
 async function call(base: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await request(`${base}${path}`, {
