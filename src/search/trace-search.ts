@@ -128,6 +128,19 @@ function condition(flavour: SqlFlavour, clause: TraceClause): RawBuilder<SqlBool
   }
 }
 
+/** trace_info's NOT NULL columns (migration 0008), and the end time computed from them. */
+const NEVER_NULL = new Set([
+  'request_id',
+  'experiment_id',
+  'timestamp_ms',
+  'status',
+  'end_time_ms',
+]);
+
+function neverNull(key: TraceOrderKey): boolean {
+  return key.kind === 'column' && NEVER_NULL.has(key.column);
+}
+
 function orderExpression(key: TraceOrderKey): Expression<unknown> {
   switch (key.kind) {
     case 'column':
@@ -167,9 +180,11 @@ export async function searchTraceIds(db: Kysely<Database>, search: TraceSearch):
   if (spanClauses.length > 0) query = query.where(spanCondition(flavour, spanClauses));
   for (const term of order) {
     const expression = orderExpression(term.key);
-    query = query
-      .orderBy(sql`${expression} is null`)
-      .orderBy(expression, term.ascending ? 'asc' : 'desc');
+    // Nulls last, as MLflow sorts; a column that is never null needs no such term, and without
+    // it SQLite reads the default order (time, then id) straight from the experiment's index
+    // instead of sorting every matching trace.
+    if (!neverNull(term.key)) query = query.orderBy(sql`${expression} is null`);
+    query = query.orderBy(expression, term.ascending ? 'asc' : 'desc');
   }
   const rows = await query.limit(search.maxResults).offset(search.offset).execute();
   return rows.map((r) => r.request_id);

@@ -228,17 +228,17 @@ export async function deleteTraces(
   const { experimentId, maxTimestampMillis, maxTraces, requestIds } = input;
   if (maxTimestampMillis === undefined && requestIds === undefined) {
     throw MlflowError.invalidParameter(
-      'Either `max_timestamp_millis` or `request_ids` must be specified.',
+      'Either `max_timestamp_millis` or `trace_ids` must be specified.',
     );
   }
   if (maxTimestampMillis !== undefined && requestIds !== undefined) {
     throw MlflowError.invalidParameter(
-      'Only one of `max_timestamp_millis` and `request_ids` can be specified.',
+      'Only one of `max_timestamp_millis` and `trace_ids` can be specified.',
     );
   }
   if (requestIds !== undefined && maxTraces !== undefined) {
     throw MlflowError.invalidParameter(
-      "`max_traces` can't be specified if `request_ids` is specified.",
+      "`max_traces` can't be specified if `trace_ids` is specified.",
     );
   }
   if (maxTraces !== undefined && maxTraces <= 0) {

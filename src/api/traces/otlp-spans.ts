@@ -42,7 +42,9 @@ function keyValuesToJson(values: PbKeyValue[] | undefined): { [key: string]: Jso
 
 /** `json.dumps` of the decoded value, less one layer of double encoding (sanitize_attributes). */
 export function storedAttribute(value: JsonValue): string {
-  if (typeof value === 'string') {
+  // Only a string holding a JSON string, object or array loses a layer; anything else (most span
+  // attributes: types, names, ids) is not parsed at all, a failed parse being costly.
+  if (typeof value === 'string' && '"{['.includes(value.trimStart()[0] ?? ' ')) {
     try {
       const inner = parseJson64(value);
       if (typeof inner === 'string' || (typeof inner === 'object' && inner !== null)) return value;

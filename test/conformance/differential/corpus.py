@@ -1322,8 +1322,9 @@ def traces() -> None:
 
     post("tr.delete.by_ids", "/traces/delete-traces", {"experiment_id": "{{exp_s}}", "request_ids": [TR3]})
     post("tr.delete.max_traces_zero", "/traces/delete-traces", {"experiment_id": "{{exp_s}}", "max_timestamp_millis": T0, "max_traces": 0})
-    # Not yet here: neither ids nor timestamp, and ids with max_traces. Ours names the field
-    # `request_ids` in those messages where MLflow 3.17.2 says `trace_ids` (a trackd bug).
+    post("tr.delete.neither", "/traces/delete-traces", {"experiment_id": "{{exp_s}}"})
+    post("tr.delete.both", "/traces/delete-traces", {"experiment_id": "{{exp_s}}", "max_timestamp_millis": T0, "request_ids": [TR3]})
+    post("tr.delete.ids_with_max_traces", "/traces/delete-traces", {"experiment_id": "{{exp_s}}", "request_ids": [TR3], "max_traces": 1})
     v3("tr.delete.by_timestamp_v3", "POST", "/traces/delete-traces", {"experiment_id": "{{exp_s}}", "max_timestamp_millis": T0 + 1500, "max_traces": 10})
     v3("tr.get.deleted", "GET", f"/traces/{TR3}")
     search_traces("after_delete")
