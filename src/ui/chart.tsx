@@ -30,13 +30,25 @@ function aligned(series: Series[]): uPlot.AlignedData {
 }
 
 /**
+ * A theme colour as the page shows it now. The variables hold `light-dark(…)` pairs, which only a
+ * property that uses them resolves, so an element's `color` is set to the variable and read back.
+ */
+function themeColor(variable: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = `var(${variable})`;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color;
+}
+
+/**
  * Axes in the page's colours: uPlot paints them on a canvas, where CSS variables do not reach,
  * so the theme's values are read when a chart is drawn.
  */
 function axes(xLabel: string): uPlot.Axis[] {
-  const css = getComputedStyle(document.documentElement);
-  const fg = css.getPropertyValue('--muted').trim() || '#5b6472';
-  const line = css.getPropertyValue('--line').trim() || '#dde2ea';
+  const fg = themeColor('--muted');
+  const line = themeColor('--line');
   const axis = { stroke: fg, grid: { stroke: line }, ticks: { stroke: line } };
   return [{ ...axis, label: xLabel }, axis];
 }
