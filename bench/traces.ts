@@ -434,7 +434,12 @@ function seededTrace(n: number, artifactRoot: string) {
  * `experimentId` of ours or of MLflow's file. Both schemas name these columns alike; MLflow's
  * trace_info has more (tokens, costs, session), left NULL as for traces without them.
  */
-function seedTraces(file: string, experimentId: number, artifactRoot: string, count: number): void {
+export function seedTraces(
+  file: string,
+  experimentId: number,
+  artifactRoot: string,
+  count: number,
+): void {
   const db = new SQLite(file);
   try {
     db.pragma('busy_timeout = 30000');

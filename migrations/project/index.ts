@@ -10,6 +10,7 @@ import * as m0006 from './0006_metric_run_key.js';
 import * as m0007 from './0007_metric_rank_marks.js';
 import * as m0008 from './0008_traces.js';
 import * as m0009 from './0009_evaluation_datasets.js';
+import * as m0013 from './0013_trace_search_layout.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007_metric_rank_marks': m0007,
   '0008_traces': m0008,
   '0009_evaluation_datasets': m0009,
+  '0013_trace_search_layout': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

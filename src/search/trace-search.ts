@@ -180,10 +180,11 @@ export async function searchTraceIds(db: Kysely<Database>, search: TraceSearch):
   if (spanClauses.length > 0) query = query.where(spanCondition(flavour, spanClauses));
   for (const term of order) {
     const expression = orderExpression(term.key);
-    // Nulls last, as MLflow sorts; a column that is never null needs no such term, and without
-    // it SQLite reads the default order (time, then id) straight from the experiment's index
-    // instead of sorting every matching trace.
-    if (!neverNull(term.key)) query = query.orderBy(sql`${expression} is null`);
+    // Nulls last, as MLflow sorts. A column that is never null needs no such term, nor does a
+    // descending order on SQLite (its nulls sort lowest): without it SQLite reads the order
+    // straight from an index where one serves it instead of sorting every matching trace.
+    const nullsLastAlready = neverNull(term.key) || (flavour === 'sqlite' && !term.ascending);
+    if (!nullsLastAlready) query = query.orderBy(sql`${expression} is null`);
     query = query.orderBy(expression, term.ascending ? 'asc' : 'desc');
   }
   const rows = await query.limit(search.maxResults).offset(search.offset).execute();

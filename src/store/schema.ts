@@ -264,6 +264,13 @@ export interface TraceInfoTable {
   trace_name: string | null;
 }
 
+/** SQLite only (migration 0013): a trace's tags and metadata as JSON text, kept by triggers. */
+export interface TraceInfoTextsTable {
+  request_id: string;
+  tags_json: string;
+  metadata_json: string;
+}
+
 export interface TraceKeyValueTable {
   request_id: string;
   key: string;
@@ -351,6 +358,7 @@ export interface Database {
   trace_info: TraceInfoTable;
   trace_tags: TraceKeyValueTable;
   trace_request_metadata: TraceKeyValueTable;
+  trace_info_texts: TraceInfoTextsTable;
   spans: SpansTable;
   span_contents: SpanContentsTable;
   assessments: AssessmentsTable;

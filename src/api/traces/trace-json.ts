@@ -9,7 +9,8 @@ import type { TraceInfoRecord } from '../../store/traces.js';
 /** RFC 3339 UTC with 0 or 3 fractional digits, as protobuf's JSON writes a millisecond time. */
 export function timestampJson(ms: number): string {
   const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? iso.replace(/\.\d{3}Z$/, 'Z') : iso;
+  // `….000Z` → `…Z`; sliced rather than matched (a search page formats a hundred of these).
+  return ms % 1000 === 0 && iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
 
 /** Milliseconds of an RFC 3339 time (fractions beyond milliseconds are dropped). */
@@ -74,24 +75,29 @@ export function assessmentJson(a: AssessmentsTable): Record<string, unknown> {
   return out;
 }
 
-export function traceInfoJson(info: TraceInfoRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = { trace_id: info.request_id };
-  if (info.client_request_id !== null) out.client_request_id = info.client_request_id;
-  out.trace_location = {
-    type: 'MLFLOW_EXPERIMENT',
-    mlflow_experiment: { experiment_id: String(info.experiment_id) },
-  };
-  if (info.request_preview !== null) out.request_preview = info.request_preview;
-  if (info.response_preview !== null) out.response_preview = info.response_preview;
-  out.request_time = timestampJson(Number(info.timestamp_ms));
+/**
+ * TraceInfoV3 as JSON text. Tags and metadata are spliced in as the store's JSON text; a search
+ * page of 100 traces is mostly their text, never turned into objects and back.
+ */
+export function traceInfoText(info: TraceInfoRecord): string {
+  const str = JSON.stringify;
+  let text = `{"trace_id":${str(info.request_id)}`;
+  if (info.client_request_id !== null)
+    text += `,"client_request_id":${str(info.client_request_id)}`;
+  text += `,"trace_location":{"type":"MLFLOW_EXPERIMENT","mlflow_experiment":{"experiment_id":"${info.experiment_id}"}}`;
+  if (info.request_preview !== null) text += `,"request_preview":${str(info.request_preview)}`;
+  if (info.response_preview !== null) text += `,"response_preview":${str(info.response_preview)}`;
+  text += `,"request_time":"${timestampJson(Number(info.timestamp_ms))}"`;
   if (info.execution_time_ms !== null) {
-    out.execution_duration = durationJson(Number(info.execution_time_ms));
+    text += `,"execution_duration":"${durationJson(Number(info.execution_time_ms))}"`;
   }
-  out.state = info.status;
-  if (Object.keys(info.metadata).length > 0) out.trace_metadata = info.metadata;
-  if (info.assessments.length > 0) out.assessments = info.assessments.map(assessmentJson);
-  if (Object.keys(info.tags).length > 0) out.tags = info.tags;
-  return out;
+  text += `,"state":${str(info.status)}`;
+  if (info.metadataJson !== '{}') text += `,"trace_metadata":${info.metadataJson}`;
+  if (info.assessments.length > 0) {
+    text += `,"assessments":${str(info.assessments.map(assessmentJson))}`;
+  }
+  if (info.tagsJson !== '{}') text += `,"tags":${info.tagsJson}`;
+  return `${text}}`;
 }
 
 function anyValue(value: JsonValue): JsonValue {
@@ -161,5 +167,5 @@ export function spanJson(stored: StoredSpanRow): JsonValue {
 /** `{"trace_info": …, "spans": […]}` as JSON text (spans hold int64 numbers). */
 export function traceText(info: TraceInfoRecord, stored: StoredSpanRow[]): string {
   const spans = `[${stored.map((s) => stringifyJson64(spanJson(s))).join(',')}]`;
-  return `{"trace_info":${JSON.stringify(traceInfoJson(info))},"spans":${spans}}`;
+  return `{"trace_info":${traceInfoText(info)},"spans":${spans}}`;
 }

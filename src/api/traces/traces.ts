@@ -19,13 +19,15 @@ import {
   loadTraceInfos,
   setTraceTag,
   startTrace,
+  traceMetadata,
+  traceTags,
   type TraceInfoRecord,
 } from '../../store/traces.js';
 import type { Db } from '../../store/experiments.js';
 import { int64, requiredString } from '../wire/fields.js';
 import { createPageToken, parsePageToken } from '../../search/page-token.js';
 import { searchTraceIds } from '../../search/trace-search.js';
-import { parseDuration, parseTimestamp, traceInfoJson, traceText } from './trace-json.js';
+import { parseDuration, parseTimestamp, traceInfoText, traceText } from './trace-json.js';
 
 const V2 = '/2.0/mlflow';
 const V3 = '/3.0/mlflow';
@@ -96,7 +98,7 @@ async function fullTrace(
 
 function complete(info: TraceInfoRecord, spanCount: number): boolean {
   if (spanCount === 0) return false;
-  const stats = info.metadata[SIZE_STATS_KEY];
+  const stats = traceMetadata(info)[SIZE_STATS_KEY];
   if (stats === undefined) return true;
   try {
     const expected = (JSON.parse(stats) as { num_spans?: number }).num_spans;
@@ -148,13 +150,13 @@ const searchEndpoint = endpoint({
     });
     if (ids.length === 0) return {};
     const infos = await loadTraceInfos(project.db, ids);
-    return {
-      traces: ids.flatMap((id) => (infos.has(id) ? [traceInfoJson(infos.get(id)!)] : [])),
-      // MLflow hands out a token whenever the page is full, even if nothing follows.
-      ...(ids.length === maxResults
-        ? { next_page_token: createPageToken(offset + maxResults) }
-        : {}),
-    };
+    const traces = ids.flatMap((id) => (infos.has(id) ? [traceInfoText(infos.get(id)!)] : []));
+    // MLflow hands out a token whenever the page is full, even if nothing follows.
+    const token =
+      ids.length === maxResults
+        ? `,"next_page_token":${JSON.stringify(createPageToken(offset + maxResults))}`
+        : '';
+    return jsonText(`{"traces":[${traces.join(',')}]${token}}`);
   },
 });
 
@@ -209,7 +211,7 @@ export const traceEndpoints: Endpoint[] = [
         tags: t.tags ?? {},
         metadata: t.trace_metadata ?? {},
       });
-      return { trace: { trace_info: traceInfoJson(info) } };
+      return jsonText(`{"trace":{"trace_info":${traceInfoText(info)}}}`);
     },
   }),
   endpoint({
@@ -223,7 +225,10 @@ export const traceEndpoints: Endpoint[] = [
     handler: async ({ trace_id, allow_partial }, { project }) => {
       const found = await fullTrace(project.db, trace_id, allow_partial ?? false);
       if (!found) throw MlflowError.notFound(`Trace with ID ${trace_id} is not found.`);
-      if (found.info.tags[SPANS_LOCATION_TAG] !== TRACKING_STORE || found.spans.length === 0) {
+      if (
+        traceTags(found.info)[SPANS_LOCATION_TAG] !== TRACKING_STORE ||
+        found.spans.length === 0
+      ) {
         throw MlflowError.notFound(
           `Trace with ID ${trace_id} is not fully exported yet, please try again later.`,
         );
@@ -267,9 +272,9 @@ export const traceEndpoints: Endpoint[] = [
     handler: async ({ trace_ids }, { project }) => {
       const infos = await loadTraceInfos(project.db, trace_ids);
       const list = trace_ids.flatMap((id) =>
-        infos.has(id) ? [traceInfoJson(infos.get(id)!)] : [],
+        infos.has(id) ? [traceInfoText(infos.get(id)!)] : [],
       );
-      return list.length ? { trace_infos: list } : {};
+      return jsonText(list.length ? `{"trace_infos":[${list.join(',')}]}` : '{}');
     },
   }),
   searchEndpoint,
@@ -328,9 +333,10 @@ export const traceEndpoints: Endpoint[] = [
     summary: "GetTraceInfoV3: a trace's info (tags, metadata, assessments)",
     request: z.object({ trace_id: requiredString() }),
     response: z.object({ trace: z.object({ trace_info: traceInfoSchema }) }),
-    handler: async ({ trace_id }, { project }) => ({
-      trace: { trace_info: traceInfoJson(await getTraceInfo(project.db, trace_id)) },
-    }),
+    handler: async ({ trace_id }, { project }) =>
+      jsonText(
+        `{"trace":{"trace_info":${traceInfoText(await getTraceInfo(project.db, trace_id))}}}`,
+      ),
   }),
   endpoint({
     method: 'PATCH',

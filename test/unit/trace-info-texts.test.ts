@@ -1,0 +1,228 @@
+// Migration 0013: a trace's tags and metadata kept as JSON text beside it (trace_info_texts), by
+// triggers on the two tables. Whatever path writes them (spans arriving, StartTraceV3, tag edits,
+// deletion), the text must equal what the rows say, and the answers must show exactly the rows.
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationProvider } from '../../migrations/project/index.js';
+import { otlpProtobuf } from '../support/otlp.js';
+import { post, startTestApp, type TestApp } from '../support/test-app.js';
+
+/** Every trace's stored texts next to its rows aggregated afresh; they must be equal. */
+function textsAndRows(sqlite: SQLite.Database) {
+  return sqlite
+    .prepare(
+      `select t.request_id,
+         j.tags_json, (select json_group_object(k.key, coalesce(k.value, '')) from trace_tags k
+           where k.request_id = t.request_id) as tags_rows,
+         j.metadata_json, (select json_group_object(k.key, coalesce(k.value, ''))
+           from trace_request_metadata k where k.request_id = t.request_id) as metadata_rows
+       from trace_info t left join trace_info_texts j on j.request_id = t.request_id
+       order by t.request_id`,
+    )
+    .all() as {
+    request_id: string;
+    tags_json: string | null;
+    tags_rows: string;
+    metadata_json: string | null;
+    metadata_rows: string;
+  }[];
+}
+
+function expectTextsMatchRows(sqlite: SQLite.Database) {
+  for (const r of textsAndRows(sqlite)) {
+    expect(r.tags_json ?? '{}', r.request_id).toBe(r.tags_rows);
+    expect(r.metadata_json ?? '{}', r.request_id).toBe(r.metadata_rows);
+  }
+}
+
+describe('migration 0013 on a database with traces', () => {
+  it('fills the texts from the rows, keeps them with the rows, and goes down cleanly', async () => {
+    const sqlite = new SQLite(':memory:');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrator = new Migrator({
+      db,
+      provider: migrationProvider,
+      allowUnorderedMigrations: true,
+    });
+    expect((await migrator.migrateTo('0009_evaluation_datasets')).error).toBeUndefined();
+    const info = sqlite.prepare(
+      `insert into trace_info (request_id, experiment_id, timestamp_ms, status)
+       values (?, 0, 1, 'OK')`,
+    );
+    const tag = sqlite.prepare('insert into trace_tags values (?, ?, ?)');
+    const meta = sqlite.prepare('insert into trace_request_metadata values (?, ?, ?)');
+    info.run('tr-a');
+    info.run('tr-b');
+    tag.run('tr-a', 'z', 'last');
+    tag.run('tr-a', 'quote"s', 'v\n"\\ é 😀');
+    tag.run('tr-a', 'nothing', null);
+    meta.run('tr-a', 'mlflow.user', 'ann');
+    meta.run('tr-b', '__proto__', '{"json": [1, 2]}');
+
+    expect((await migrator.migrateTo('0013_trace_search_layout')).error).toBeUndefined();
+    const texts = () =>
+      sqlite.prepare('select * from trace_info_texts order by request_id').all() as Record<
+        string,
+        string
+      >[];
+    expect(texts()).toEqual([
+      {
+        request_id: 'tr-a',
+        tags_json: JSON.stringify({ nothing: '', 'quote"s': 'v\n"\\ é 😀', z: 'last' }),
+        metadata_json: '{"mlflow.user":"ann"}',
+      },
+      {
+        request_id: 'tr-b',
+        tags_json: '{}',
+        metadata_json: '{"__proto__":"{\\"json\\": [1, 2]}"}',
+      },
+    ]);
+    const tableSql = (name: string) =>
+      (sqlite.prepare('select sql from sqlite_master where name = ?').get(name) as { sql: string })
+        .sql;
+    expect(tableSql('trace_tags')).toMatch(/without rowid/i);
+    expect(tableSql('trace_request_metadata')).toMatch(/without rowid/i);
+
+    // Written afterwards by plain SQL (as any writer would): the triggers keep up.
+    sqlite
+      .prepare("update trace_tags set value = 'first' where request_id = 'tr-a' and key = 'z'")
+      .run();
+    sqlite.prepare("delete from trace_tags where request_id = 'tr-a' and key = 'nothing'").run();
+    tag.run('tr-b', 'new', 'tag');
+    info.run('tr-c');
+    expectTextsMatchRows(sqlite);
+    expect(texts().map((t) => t.request_id)).toEqual(['tr-a', 'tr-b']);
+    sqlite.prepare("delete from trace_info where request_id = 'tr-a'").run();
+    expect(texts().map((t) => t.request_id)).toEqual(['tr-b']);
+    expect(
+      sqlite.prepare("select count(*) n from trace_tags where request_id = 'tr-a'").get(),
+    ).toEqual({
+      n: 0,
+    });
+
+    expect((await migrator.migrateTo('0009_evaluation_datasets')).error).toBeUndefined();
+    expect(
+      sqlite.prepare("select name from sqlite_master where name like 'trace_info_texts%'").all(),
+    ).toEqual([]);
+    expect(tableSql('trace_tags')).not.toMatch(/without rowid/i);
+    expect(sqlite.prepare('select * from trace_tags order by key').all()).toEqual([
+      { request_id: 'tr-b', key: 'new', value: 'tag' },
+    ]);
+    await db.destroy();
+  });
+});
+
+describe('trace texts through the API', () => {
+  let t: TestApp;
+  let sqlite: SQLite.Database;
+  let experimentId: string;
+  const traceId = (n: number) => `tr-${n.toString(16).padStart(32, '0')}`;
+
+  async function sendSpans(n: number) {
+    const start = BigInt(1_700_000_000_000 + n * 1000) * 1_000_000n;
+    const res = await t.api
+      .post('/v1/traces')
+      .set('Content-Type', 'application/x-protobuf')
+      .set('x-mlflow-experiment-id', experimentId)
+      .send(
+        otlpProtobuf([
+          {
+            traceId: n.toString(16).padStart(32, '0'),
+            spanId: `${'a'.repeat(15)}${n}`,
+            name: `root-${n}`,
+            start: String(start),
+            end: String(start + 5_000_000n),
+            attributes: { 'mlflow.spanType': '"CHAIN"' },
+          },
+        ]),
+      );
+    expect(res.status).toBe(200);
+  }
+
+  async function startTrace(n: number, tags: Record<string, string>) {
+    const res = await post(t, '/api/3.0/mlflow/traces', {
+      trace: {
+        trace_info: {
+          trace_id: traceId(n),
+          trace_location: {
+            type: 'MLFLOW_EXPERIMENT',
+            mlflow_experiment: { experiment_id: experimentId },
+          },
+          request_time: new Date(1_700_000_000_000 + n * 1000).toISOString(),
+          execution_duration: '0.005s',
+          state: 'OK',
+          tags,
+          trace_metadata: { 'mlflow.user': `user-${n}` },
+        },
+      },
+    });
+    expect(res.status).toBe(200);
+  }
+
+  async function info(n: number) {
+    const res = await t.api.get(`/api/3.0/mlflow/traces/${traceId(n)}`);
+    expect(res.status).toBe(200);
+    return res.body.trace.trace_info as {
+      tags: Record<string, string>;
+      trace_metadata: Record<string, string>;
+    };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    experimentId = (await post(t, '/api/2.0/mlflow/experiments/create', { name: 'texts' })).body
+      .experiment_id;
+    sqlite = new SQLite(path.join(t.dataDir, 'default', 'mlflow.db'), { readonly: true });
+  });
+  afterAll(async () => {
+    sqlite.close();
+    await t.close();
+  });
+
+  it('follows spans, StartTraceV3, tag edits and deletion', async () => {
+    await sendSpans(1); // spans first, info second
+    await startTrace(1, { 'mlflow.traceName': 'first', team: 'a' });
+    await startTrace(2, { team: 'b' }); // info first, spans second
+    await sendSpans(2);
+    expectTextsMatchRows(sqlite);
+    expect((await info(1)).tags).toMatchObject({ 'mlflow.traceName': 'first', team: 'a' });
+    expect((await info(1)).trace_metadata['mlflow.user']).toBe('user-1');
+
+    expect(
+      (
+        await t.api
+          .patch(`/api/3.0/mlflow/traces/${traceId(1)}/tags`)
+          .send({ key: 'team', value: 'c' })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.api.delete(`/api/3.0/mlflow/traces/${traceId(2)}/tags`).send({ key: 'team' }))
+        .status,
+    ).toBe(200);
+    expectTextsMatchRows(sqlite);
+    expect((await info(1)).tags.team).toBe('c');
+    expect((await info(2)).tags).not.toHaveProperty('team');
+
+    const page = await post(t, '/api/3.0/mlflow/traces/search', {
+      locations: [
+        { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } },
+      ],
+      filter: "tags.team = 'c'",
+    });
+    expect(page.body.traces.map((x: { trace_id: string }) => x.trace_id)).toEqual([traceId(1)]);
+    expect(page.body.traces[0].tags.team).toBe('c');
+
+    const deleted = await post(t, '/api/3.0/mlflow/traces/delete-traces', {
+      experiment_id: experimentId,
+      request_ids: [traceId(1)],
+    });
+    expect(deleted.body).toEqual({ traces_deleted: 1 });
+    expect(
+      sqlite.prepare('select request_id from trace_info_texts order by request_id').all(),
+    ).toEqual([{ request_id: traceId(2) }]);
+    expectTextsMatchRows(sqlite);
+  });
+});
