@@ -303,24 +303,24 @@ describe("an experiment's traces", () => {
 
     const cells = await page.locator(`tr[data-trace-id="${ids.agent}"] td`).allInnerTexts();
     expect(cells).toEqual([
-      ids.agent,
-      'agent',
+      `agent\n${ids.agent}`,
       `{"question":"${QUESTION}"}`,
       '"Paris"',
       'OK',
+      expect.stringMatching(/^correct: true\s*expected_answer: \{"answer":"Paris"\}$/),
       expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
       '480 ms',
       '180',
       runId.slice(0, 8),
       'env=prod',
-      expect.stringMatching(/^correct: true\s*expected_answer: \{"answer":"Paris"\}$/),
     ]);
     const chat = await page.locator(`tr[data-trace-id="${ids['chat-3']}"] td`).allInnerTexts();
-    expect(chat.slice(1, 8)).toEqual([
-      'chat',
+    expect(chat.slice(0, 8)).toEqual([
+      `chat\n${ids['chat-3']}`,
       '{"q":"question 3"}',
       '"answer 3"',
       'OK',
+      '',
       expect.any(String),
       '15 ms',
       '',

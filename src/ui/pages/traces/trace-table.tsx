@@ -1,5 +1,5 @@
-// Trace infos as table rows: id and name, request and response previews, state, time, execution
-// time, tokens, source run, tags and an assessments summary. An experiment's traces page sorts it
+// Trace infos as table rows: name and id, request and response previews, state, an assessments
+// summary, time, execution time, tokens, source run and tags. An experiment's traces page sorts it
 // by time or execution time; a run's page shows it without the run column.
 import type { ComponentChildren } from 'preact';
 import { Link } from 'wouter-preact';
@@ -112,13 +112,16 @@ export function TraceTable(props: {
   const cells = (info: TraceInfo): ComponentChildren[] => {
     const run = info.trace_metadata?.[SOURCE_RUN];
     return [
-      <Link href={hrefOf(info)} class="trace-link" title={info.trace_id}>
-        <code>{info.trace_id}</code>
-      </Link>,
-      traceName(info) ?? '',
+      <>
+        <Link href={hrefOf(info)} class="trace-link" title={info.trace_id}>
+          {traceName(info) ?? info.trace_id}
+        </Link>
+        <code class="trace-id">{info.trace_id}</code>
+      </>,
       <Preview text={info.request_preview} />,
       <Preview text={info.response_preview} />,
       <StateBadge state={info.state} />,
+      <AssessmentChips assessments={info.assessments} />,
       dateTime(requestTimeMs(info)),
       elapsed(durationMs(info.execution_duration)),
       tokens(info),
@@ -140,7 +143,6 @@ export function TraceTable(props: {
           </span>
         ))}
       </span>,
-      <AssessmentChips assessments={info.assessments} />,
     ];
   };
   return (
@@ -148,17 +150,16 @@ export function TraceTable(props: {
       <table class="grid traces">
         <thead>
           <tr>
-            <th>Trace ID</th>
-            <th>Name</th>
+            <th>Trace</th>
             <th>Request</th>
             <th>Response</th>
             <th>State</th>
+            <th>Assessments</th>
             <SortHeader sortKey="timestamp_ms" sorting={sorting} />
             <SortHeader sortKey="execution_time_ms" sorting={sorting} />
             <th>Tokens</th>
             {!withoutRun && <th>Run</th>}
             <th>Tags</th>
-            <th>Assessments</th>
           </tr>
         </thead>
         <tbody>
