@@ -1,7 +1,7 @@
 // A trace's assessments: feedback (a judge's or a person's verdict, or the judge's error) and
 // expectations (the ground truth), each with its value, rationale, source and the span it is on.
 import { dateTime } from '../../format.js';
-import { assessmentValue, type Assessment } from './trace-api.js';
+import { assessmentValue, type Assessment } from './trace-shapes.js';
 import { hexId, jsonText } from './trace-format.js';
 
 function ValueCell({ a }: { a: Assessment }) {

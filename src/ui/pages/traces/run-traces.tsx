@@ -3,7 +3,8 @@
 // experiment's trace view. Nothing is shown for a run without traces.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError } from '../../api.js';
-import { searchTraces, type TraceInfo } from './trace-api.js';
+import { searchTraces } from './trace-api.js';
+import type { TraceInfo } from './trace-shapes.js';
 import { TraceTable } from './trace-table.js';
 import './traces.css';
 

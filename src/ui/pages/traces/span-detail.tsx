@@ -1,7 +1,7 @@
 // One span: its type, timing and status, its inputs and outputs, its other attributes and its
 // events (an exception's type, message and stack trace). Every value is shown as text: span
 // content comes from whatever the traced code handled, so none of it is ever parsed as markup.
-import { parseJsonText } from './trace-api.js';
+import { parseJsonText } from './trace-shapes.js';
 import type { SpanRow } from './span-tree.js';
 import { elapsed, hexId, jsonText } from './trace-format.js';
 

@@ -1,7 +1,7 @@
 // A trace's spans as the rows of its tree: parents before their children, siblings by start time,
 // each with its depth and its place on the trace's time line. A span whose parent is not among the
 // spans (not exported yet, or dropped) is shown as a root rather than hidden.
-import { parseJsonText, type Span } from './trace-api.js';
+import { parseJsonText, type Span } from './trace-shapes.js';
 
 export interface SpanRow {
   span: Span;
@@ -46,8 +46,13 @@ export function spanTree(spans: Span[]): SpanTree {
   const byStart = (a: Span, b: Span) =>
     a.start_time_unix_nano - b.start_time_unix_nano || a.name.localeCompare(b.name);
 
-  const first = Math.min(...spans.map((s) => s.start_time_unix_nano));
-  const last = Math.max(...spans.map((s) => s.end_time_unix_nano ?? s.start_time_unix_nano));
+  // A loop, not Math.min(...spans): a spread of a huge trace's spans overflows the stack.
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of spans) {
+    first = Math.min(first, s.start_time_unix_nano);
+    last = Math.max(last, s.end_time_unix_nano ?? s.start_time_unix_nano);
+  }
   const rows: SpanRow[] = [];
   const seen = new Set<string>();
   // Depth first without recursion: a deep agent loop must not overflow the stack.

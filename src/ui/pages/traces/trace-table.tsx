@@ -14,7 +14,7 @@ import {
   traceName,
   type Assessment,
   type TraceInfo,
-} from './trace-api.js';
+} from './trace-shapes.js';
 import { elapsed, shortText } from './trace-format.js';
 
 export const SORTABLE = { timestamp_ms: 'Request time', execution_time_ms: 'Execution time' };

@@ -12,16 +12,15 @@ import { Assessments } from './assessments.js';
 import { SpanDetail } from './span-detail.js';
 import { spanTree } from './span-tree.js';
 import { SpanWaterfall } from './span-waterfall.js';
+import { getSpans, getTraceInfo } from './trace-api.js';
 import {
   durationMs,
-  getSpans,
-  getTraceInfo,
   requestTimeMs,
   SOURCE_RUN,
   traceName,
   type Span,
   type TraceInfo,
-} from './trace-api.js';
+} from './trace-shapes.js';
 import { elapsed, hexId } from './trace-format.js';
 import { AssessmentChips, StateBadge } from './trace-table.js';
 import { TraceTags } from './trace-tags.js';
