@@ -1,13 +1,14 @@
 // The README's screenshots of the web UI, taken again from scratch: a server on a fresh data
 // directory, a demo seeded through the REST API only (an experiment comparing three optimisers,
 // a parent run with child runs, a described run with a dataset and artifacts, logged models and a
-// registered model with an alias), then each page captured at 1280×800 in the light theme into
-// docs/screenshots/. The data is the same every time (a seeded generator, fixed timestamps); only
+// registered model with an alias, traces of an assistant answering questions about the runs),
+// then each page captured at 1280×800 in the light theme into docs/screenshots/. The data is the same every time (a seeded generator, fixed timestamps); only
 // the ids the server makes differ. Run with `npm run screenshots`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { seedTraces } from './screenshot-traces.js';
 import { ROOT, startTrackd } from './servers.js';
 
 const OUT = path.join(ROOT, 'docs/screenshots');
@@ -429,6 +430,8 @@ async function main(): Promise<void> {
   try {
     const api = new Api(server.url);
     const demo = await seed(api, browser);
+    // Traces from the afternoon after the runs.
+    const trace = await seedTraces(api, demo.experimentId, demo.featured.id, T0 + 5 * 3_600_000);
     fs.mkdirSync(OUT, { recursive: true });
     const context = await browser.newContext({
       viewport: VIEWPORT,
@@ -481,6 +484,15 @@ async function main(): Promise<void> {
     await open(`/experiments/${exp}/models`);
     await page.waitForSelector('table');
     await capture(page, 'logged-models');
+
+    await open(`/experiments/${exp}/traces`);
+    await page.waitForSelector('table.traces tbody tr');
+    await capture(page, 'traces');
+
+    const opened = new URLSearchParams({ selectedEvaluationId: trace.traceId, span: trace.spanId });
+    await open(`/experiments/${exp}/traces?${opened}`);
+    await page.waitForSelector('.span-detail .span-inputs');
+    await capture(page, 'trace-view');
   } finally {
     await browser.close();
     await server.stop();

@@ -9,6 +9,8 @@ export const projectBase = (() => {
 
 export const projectName = projectBase ? decodeURIComponent(projectBase.slice(10)) : 'default';
 
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
 /** MLflow's error envelope as the server sent it. */
 export class ApiError extends Error {
   constructor(
@@ -20,7 +22,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
   const url = path.startsWith('/')
     ? `${projectBase}${path}`
     : `${projectBase}/api/2.0/mlflow/${path}`;
@@ -48,6 +50,9 @@ export function get<T>(path: string, query: Record<string, string> = {}): Promis
 }
 /** A POST to MLflow's API (`runs/search`), or to any path below the project (`/api/trackd/v1/…`). */
 export const post = <T>(path: string, body: unknown) => call<T>('POST', path, body);
+/** A PATCH or DELETE (MLflow 3's REST-style paths, e.g. `/api/3.0/mlflow/traces/<id>/tags`). */
+export const send = <T>(method: 'PATCH' | 'DELETE', path: string, body?: unknown) =>
+  call<T>(method, path, body);
 
 export interface KeyValue {
   key: string;

@@ -4,6 +4,7 @@
 import { render } from 'preact';
 import { Link, Route, Router, Switch } from 'wouter-preact';
 import { projectName } from './api.js';
+import { lazy } from './lazy.js';
 import { useRoute, useViewSearch } from './location.js';
 import { ComparePage } from './pages/compare.js';
 import { ExperimentsPage } from './pages/experiments.js';
@@ -16,6 +17,11 @@ import { applyStoredTheme, ThemeToggle } from './theme.js';
 import './styles.css';
 
 applyStoredTheme();
+
+// The trace pages are their own chunk, fetched when one is first opened.
+const tracePages = () => import('./pages/traces/traces-page.js');
+const TracesPage = lazy(() => tracePages().then((m) => m.TracesPage));
+const TracePage = lazy(() => tracePages().then((m) => m.TracePage));
 
 function App() {
   return (
@@ -56,10 +62,25 @@ function App() {
               <LoggedModelPage experimentId={params.experimentId} modelId={params.modelId} />
             )}
           </Route>
+          <Route path="/experiments/:experimentId/traces">
+            {(params) => <TracesPage experimentId={params.experimentId} />}
+          </Route>
+          <Route path="/experiments/:experimentId/traces/:traceId">
+            {(params) => (
+              <TracePage
+                experimentId={params.experimentId}
+                traceId={decodeURIComponent(params.traceId)}
+              />
+            )}
+          </Route>
           <Route path="/experiments/:experimentId/runs/:runId">
             {(params) => <RunPage experimentId={params.experimentId} runId={params.runId} />}
           </Route>
           <Route path="/experiments/:experimentId">
+            {(params) => <RunsPage experimentId={params.experimentId} />}
+          </Route>
+          {/* MLflow's name for the same tab. */}
+          <Route path="/experiments/:experimentId/runs">
             {(params) => <RunsPage experimentId={params.experimentId} />}
           </Route>
           <Route>

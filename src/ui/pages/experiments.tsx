@@ -1,5 +1,5 @@
-// The project's experiments, newest activity first; each opens its runs table or its logged
-// models.
+// The project's experiments, newest activity first; each opens its runs table, its logged
+// models or its traces.
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { ApiError, post, type Experiment } from '../api.js';
@@ -45,6 +45,10 @@ export function ExperimentsPage() {
                 <td>
                   <Link class="models-link" href={`/experiments/${e.experiment_id}/models`}>
                     Logged models
+                  </Link>{' '}
+                  ·{' '}
+                  <Link class="traces-link" href={`/experiments/${e.experiment_id}/traces?`}>
+                    Traces
                   </Link>
                 </td>
               </tr>

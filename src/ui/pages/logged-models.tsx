@@ -10,6 +10,7 @@ import { dateTime, modelStatus, number } from '../format.js';
 import { Pairs, sortedPairs } from '../pairs.js';
 import { modelHref, RunLink } from './run-relations.js';
 import { ExperimentName } from '../experiment-name.js';
+import { ExperimentTabs } from '../experiment-tabs.js';
 
 const PAGE_SIZE = 100;
 
@@ -70,6 +71,7 @@ export function LoggedModelsPage({ experimentId }: { experimentId: string }) {
   return (
     <section>
       <Crumbs experimentId={experimentId} />
+      <ExperimentTabs experimentId={experimentId} current="models" />
       <h1>Logged models</h1>
       {models.length === 0 ? (
         <p class="notice">No logged models in this experiment yet.</p>

@@ -13,6 +13,10 @@ import { Pairs, sortedPairs } from '../pairs.js';
 import { RunCharts } from './run-charts.js';
 import { ChildRuns, Datasets, PARENT_TAG, RunLink, RunModels } from './run-relations.js';
 import { ExperimentName } from '../experiment-name.js';
+import { lazy } from '../lazy.js';
+
+// The traces section is in the trace pages' chunk; a run without traces shows nothing meanwhile.
+const RunTraces = lazy(() => import('./traces/run-traces.js').then((m) => m.RunTraces), null);
 
 /** `train.py · LOCAL · git 1a2b3c4`, from the tags MLflow's client sets. */
 function source(run: Run): ComponentChildren {
@@ -99,6 +103,7 @@ export function RunPage({ experimentId, runId }: { experimentId: string; runId: 
       <Pairs title="Tags" rows={sortedPairs(userTags)} />
       <Datasets inputs={run.inputs?.dataset_inputs ?? []} />
       <RunModels run={run} />
+      <RunTraces experimentId={info.experiment_id} runId={info.run_id} />
       <Artifacts key={info.run_id} source={runArtifacts(info.run_id)} />
     </article>
   );

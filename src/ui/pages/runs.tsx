@@ -22,6 +22,7 @@ import { PAGE_SIZE, useRunPages, type RunViewType } from './runs/run-pages.js';
 import { RunsGrid } from './runs/runs-grid.js';
 import { SelectionActions } from './runs/selection-actions.js';
 import { ExperimentName } from '../experiment-name.js';
+import { ExperimentTabs } from '../experiment-tabs.js';
 
 const VIEWS: { value: RunViewType; label: string }[] = [
   { value: 'ACTIVE_ONLY', label: 'Active runs' },
@@ -108,6 +109,7 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
           Group and aggregate
         </Link>
       </nav>
+      <ExperimentTabs experimentId={experimentId} current="runs" />
       <form
         class="filter"
         onSubmit={(e) => {
