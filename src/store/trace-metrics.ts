@@ -219,7 +219,15 @@ function aggregateExpression(aggregation: MetricAggregation, metric: string): Sq
 
 /** `2024-05-01T12:00:00+00:00`, as Python's datetime.isoformat() writes a UTC time. */
 function isoBucket(ms: number): string {
-  const iso = new Date(ms).toISOString();
+  const date = new Date(ms);
+  // Only absurd intervals (e.g. negative and huge) put a bucket outside the datetime range;
+  // MLflow fails there with a 500, this says why.
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
+    throw MlflowError.invalidParameter(
+      `time_interval_seconds puts a time bucket at ${ms} ms, outside the dates a timestamp can hold`,
+    );
+  }
+  const iso = date.toISOString();
   const fraction = iso.slice(19, 23) === '.000' ? '' : `${iso.slice(19, 23)}000`;
   return `${iso.slice(0, 19)}${fraction}+00:00`;
 }

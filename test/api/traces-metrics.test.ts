@@ -752,6 +752,10 @@ describe('QueryTraceMetrics rejects', () => {
       "Found invalid dimension(s): ['span_name']. Supported dimensions: ['trace_name', 'trace_status']",
     ],
     [
+      { ...base, time_interval_seconds: -1e12, start_time_ms: 0, end_time_ms: T0 + 86_400_000 },
+      'time_interval_seconds puts a time bucket at 1000000000000000 ms, outside the dates a timestamp can hold',
+    ],
+    [
       { ...base, time_interval_seconds: 60, end_time_ms: 5 },
       'start_time_ms and end_time_ms are required if time_interval_seconds is set',
     ],
