@@ -70,7 +70,7 @@ function assessmentCondition(
   return sql<SqlBool>`exists (${base} and ${compareText(flavour, sql.ref('a.value'), comparator, text)})`;
 }
 
-function spanCondition(
+export function spanCondition(
   flavour: SqlFlavour,
   clauses: Extract<TraceClause, { kind: 'span' }>[],
 ): RawBuilder<SqlBool> {
@@ -95,7 +95,7 @@ function spanCondition(
     where s.trace_id = t.request_id and ${sql.join(conditions, sql` and `)})`;
 }
 
-function condition(flavour: SqlFlavour, clause: TraceClause): RawBuilder<SqlBool> {
+export function condition(flavour: SqlFlavour, clause: TraceClause): RawBuilder<SqlBool> {
   switch (clause.kind) {
     case 'number':
       return compareNumber(numericColumn(clause.column), clause.comparator, clause.value);

@@ -2,10 +2,12 @@
 import type { AnyEndpoint } from '../../http/endpoint.js';
 import { assessmentEndpoints } from './assessments.js';
 import { otlpEndpoints } from './otlp-receiver.js';
+import { traceMetricsEndpoints } from './metrics.js';
 import { traceEndpoints } from './traces.js';
 
 export const traceFamilyEndpoints: AnyEndpoint[] = [
   ...otlpEndpoints,
   ...traceEndpoints,
   ...assessmentEndpoints,
+  ...traceMetricsEndpoints,
 ];

@@ -1331,6 +1331,222 @@ def traces() -> None:
 
 
 # ============================================================================================
+# Trace analytics (MLflow 3): QueryTraceMetrics and CalculateTraceFilterCorrelation over traces
+# started through StartTraceV3 (no spans: span views answer empty), with session and token usage
+# metadata, and feedback. Request times are fixed, so time buckets compare as they are.
+
+TM1 = "tr-3d4e5f60718293a4b5c6d7e8f90a1b2c"
+TM2 = "tr-4e5f60718293a4b5c6d7e8f90a1b2c3d"
+TM3 = "tr-5f60718293a4b5c6d7e8f90a1b2c3d4e"
+TM4 = "tr-60718293a4b5c6d7e8f90a1b2c3d4e5f"
+
+
+def trace_metrics() -> None:
+    post("tm.setup.experiment", "/experiments/create", {"name": "diff-trace-metrics"}, {"exp_tm": "experiment_id"})
+    location = {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "{{exp_tm}}"}}
+
+    def v3(name, path, body, **kw):
+        return _add({"name": name, "method": "POST", "path": V3 + path, "json": body, **kw})
+
+    # MLflow rewrites token usage metadata into its normal form when it stores it (6.0 -> 6,
+    # "26" -> 26, non-counts dropped); trackd's StartTraceV3 keeps the text as sent (a known gap
+    # of StartTraceV3, not of these endpoints). Those answers are masked; the metrics below read
+    # the values the same way on both servers.
+    def start(name, trace_id, offset, state, duration, trace_name, metadata, mask=()):
+        info = {
+            "trace_id": trace_id,
+            "trace_location": location,
+            "request_time": _iso(T0 + offset),
+            "execution_duration": duration,
+            "state": state,
+            "trace_metadata": metadata,
+            "tags": {"mlflow.traceName": trace_name, "env": "dev" if offset < 100_000 else "prod"},
+        }
+        v3(name, "/traces", {"trace": {"trace_info": info}}, mask=list(mask))
+
+    start(
+        "tm.start.one", TM1, 0, "OK", "0.040s", "chat",
+        {
+            "mlflow.trace.session": "s1",
+            "mlflow.trace.tokenUsage": '{"input_tokens": 10, "output_tokens": 4, "total_tokens": 14}',
+            "mlflow.trace.cost": '{"input_cost": 0.5, "output_cost": 0.25, "total_cost": 0.75}',
+        },
+    )
+    start(
+        "tm.start.two", TM2, 30_000, "OK", "0.010s", "chat",
+        {
+            "mlflow.trace.session": "s1",
+            "mlflow.trace.tokenUsage": '{"input_tokens": 20, "output_tokens": 6.0, "total_tokens": "26", "cache_read_input_tokens": 3}',
+        },
+        mask=["trace"],
+    )
+    start("tm.start.three", TM3, 61_000, "ERROR", "0.100s", "agent", {"mlflow.trace.session": "s2"})
+    start(
+        "tm.start.four", TM4, 3_600_000, "OK", "0.025s", "agent",
+        {"mlflow.trace.tokenUsage": '{"input_tokens": 1.5, "output_tokens": true, "total_tokens": 2}'},
+        mask=["trace"],
+    )
+    for i, (trace_id, name, value) in enumerate(
+        [(TM1, "quality", True), (TM2, "quality", False), (TM3, "quality", "yes"), (TM4, "quality", "maybe"),
+         (TM1, "score", 0.5), (TM2, "score", 0.75), (TM3, "score", 3)]
+    ):
+        v3(
+            f"tm.assess.{i}",
+            f"/traces/{trace_id}/assessments",
+            {"assessment": {"assessment_name": name, "trace_id": trace_id, "source": {"source_type": "HUMAN", "source_id": "bob"},
+                            "create_time": _iso(T0 + 10_000), "last_update_time": _iso(T0 + 10_000), "feedback": {"value": value}}},
+            mask=["assessment.assessment_id", "assessment.create_time", "assessment.last_update_time"],
+        )
+    v3(
+        "tm.assess.expectation",
+        f"/traces/{TM1}/assessments",
+        {"assessment": {"assessment_name": "expected", "trace_id": TM1, "source": {"source_type": "HUMAN", "source_id": "bob"},
+                        "expectation": {"value": "hello"}}},
+        mask=["assessment.assessment_id", "assessment.create_time", "assessment.last_update_time"],
+    )
+
+    def metrics(name, view, metric, aggregations, **body):
+        aggs = [{"aggregation_type": a} if isinstance(a, str) else {"aggregation_type": "PERCENTILE", "percentile_value": a} for a in aggregations]
+        request = {"experiment_ids": ["{{exp_tm}}"], "view_type": view, "metric_name": metric, "aggregations": aggs, **body}
+        return v3("tm.metrics." + name, "/traces/metrics", request)
+
+    # Valid requests.
+    metrics("trace_count", "TRACES", "trace_count", ["COUNT"])
+    metrics("trace_count_by_name_status", "TRACES", "trace_count", ["COUNT"], dimensions=["trace_name", "trace_status"])
+    metrics("session_count", "TRACES", "session_count", ["COUNT"])
+    metrics("latency", "TRACES", "latency", ["AVG", "MIN", "MAX", 0, 33.3, 50, 90, 99.9, 100])
+    metrics("latency_by_name", "TRACES", "latency", ["AVG", 50], dimensions=["trace_name"])
+    metrics("input_tokens", "TRACES", "input_tokens", ["SUM", "AVG", "MIN", "MAX", 50])
+    metrics("output_tokens", "TRACES", "output_tokens", ["SUM"])
+    metrics("total_tokens_by_name", "TRACES", "total_tokens", ["SUM", "MAX"], dimensions=["trace_name"])
+    metrics("cache_read_tokens", "TRACES", "cache_read_input_tokens", ["SUM"])
+    metrics("cache_creation_tokens_none", "TRACES", "cache_creation_input_tokens", ["SUM"])
+    metrics("bucket_minute", "TRACES", "trace_count", ["COUNT"], time_interval_seconds=60, start_time_ms=T0, end_time_ms=T0 + 86_400_000)
+    metrics(
+        "bucket_hour_by_status", "TRACES", "trace_count", ["COUNT"], dimensions=["trace_status"],
+        time_interval_seconds=3600, start_time_ms=T0 - 1, end_time_ms=T0 + 86_400_000,
+    )
+    metrics("range_inclusive", "TRACES", "trace_count", ["COUNT"], start_time_ms=T0 + 30_000, end_time_ms=T0 + 61_000)
+    metrics("range_empty", "TRACES", "latency", ["AVG"], start_time_ms=T0 + 1, end_time_ms=T0 + 2)
+    metrics("filter_status", "TRACES", "trace_count", ["COUNT"], filters=["trace.status = 'OK'"])
+    metrics("filter_trace_name", "TRACES", "latency", ["MAX"], filters=["trace.tag.mlflow.traceName = 'chat'"])
+    metrics("filter_tag", "TRACES", "trace_count", ["COUNT"], filters=["trace.tag.env = \"prod\""])
+    metrics("filter_two", "TRACES", "trace_count", ["COUNT"], filters=["trace.status = 'OK'", "trace.tag.env = 'dev'"])
+    metrics("filter_session", "TRACES", "trace_count", ["COUNT"], filters=["trace.metadata.`mlflow.trace.session` = 's1'"])
+    metrics(
+        "filter_tokens_canonical", "TRACES", "trace_count", ["COUNT"],
+        filters=['trace.metadata.mlflow.trace.tokenUsage = \'{"input_tokens": 20, "output_tokens": 6, "total_tokens": 26, "cache_read_input_tokens": 3}\''],
+    )
+    metrics(
+        "filter_tokens_as_sent", "TRACES", "trace_count", ["COUNT"],
+        filters=['trace.metadata.mlflow.trace.tokenUsage = \'{"input_tokens": 20, "output_tokens": 6.0, "total_tokens": "26", "cache_read_input_tokens": 3}\''],
+    )
+    metrics(
+        "filter_cost", "TRACES", "trace_count", ["COUNT"],
+        filters=['trace.metadata.mlflow.trace.cost = \'{"input_cost": 0.5, "output_cost": 0.25, "total_cost": 0.75}\''],
+    )
+    metrics("filter_other_metadata", "TRACES", "trace_count", ["COUNT"], filters=["trace.metadata.nope = 'x'"])
+    metrics("max_results_one", "TRACES", "trace_count", ["COUNT"], dimensions=["trace_name"], max_results=1)
+    metrics("max_results_zero", "TRACES", "trace_count", ["COUNT"], max_results=0)
+    metrics("max_results_string", "TRACES", "trace_count", ["COUNT"], max_results="5")
+    metrics("page_token_ignored", "TRACES", "trace_count", ["COUNT"], page_token="anything")
+    v3("tm.metrics.percentile_nan_value", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "latency",
+       "aggregations": [{"aggregation_type": "AVG"}, {"aggregation_type": "PERCENTILE", "percentile_value": "NaN"}]})
+    v3("tm.metrics.percentile_string", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "latency",
+       "aggregations": [{"aggregation_type": "PERCENTILE", "percentile_value": "12.5"}]})
+    v3("tm.metrics.enum_numbers", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": 1, "metric_name": "latency",
+       "aggregations": [{"aggregation_type": 6}, {"aggregation_type": 3}]})
+    metrics("no_experiments", "TRACES", "trace_count", ["COUNT"], experiment_ids=[])
+    metrics("unknown_experiment", "TRACES", "trace_count", ["COUNT"], experiment_ids=["987654"])
+    metrics("spans_count", "SPANS", "span_count", ["COUNT"], dimensions=[])
+    metrics("spans_count_by_type", "SPANS", "span_count", ["COUNT"], dimensions=["span_type"])
+    metrics("spans_cost", "SPANS", "total_cost", ["SUM"], filters=["span.type = 'LLM'"])
+    metrics("assessment_count_by_name", "ASSESSMENTS", "assessment_count", ["COUNT"], dimensions=["assessment_name"])
+    metrics("assessment_count_by_value", "ASSESSMENTS", "assessment_count", ["COUNT"], dimensions=["assessment_name", "assessment_value"])
+    metrics("assessment_value_by_name", "ASSESSMENTS", "assessment_value", ["AVG", "MIN", "MAX", 50], dimensions=["assessment_name"])
+    metrics("assessment_type_filter", "ASSESSMENTS", "assessment_count", ["COUNT"], filters=["assessment.type = 'expectation'"])
+    metrics("assessment_trace_filter", "ASSESSMENTS", "assessment_value", ["AVG"], filters=["trace.status = 'OK'", "assessment.name = 'score'"])
+    metrics(
+        "assessment_bucket", "ASSESSMENTS", "assessment_count", ["COUNT"], dimensions=["assessment_name"],
+        time_interval_seconds=86_400, start_time_ms=0, end_time_ms=T0 + 86_400_000,
+    )
+
+    # Invalid requests.
+    metrics("bad_metric", "TRACES", "span_count", ["COUNT"])
+    metrics("bad_aggregations", "TRACES", "trace_count", ["SUM", "AVG", "SUM"])
+    metrics("bad_dimensions", "SPANS", "latency", ["AVG"], dimensions=["span_type", "trace_name"])
+    metrics("interval_without_range", "TRACES", "trace_count", ["COUNT"], time_interval_seconds=60, start_time_ms=T0)
+    metrics("bad_experiment_id", "TRACES", "trace_count", ["COUNT"], experiment_ids=["abc"])
+    metrics("experiment_ids_not_list", "TRACES", "trace_count", ["COUNT"], experiment_ids="1")
+    metrics("experiment_ids_item_type", "TRACES", "trace_count", ["COUNT"], experiment_ids=["1", 2])
+    metrics("dimensions_item_type", "TRACES", "trace_count", ["COUNT"], dimensions=[5])
+    metrics("filters_not_list", "TRACES", "trace_count", ["COUNT"], filters="trace.status = 'OK'")
+    metrics("metric_name_type", "TRACES", 5, ["COUNT"])
+    metrics("interval_type", "TRACES", "trace_count", ["COUNT"], time_interval_seconds="soon")
+    metrics("page_token_type", "TRACES", "trace_count", ["COUNT"], page_token=5)
+    v3("tm.metrics.missing_view_type", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "metric_name": "trace_count", "aggregations": [{"aggregation_type": "COUNT"}]})
+    v3("tm.metrics.missing_experiment_ids", "/traces/metrics", {"view_type": "TRACES", "metric_name": "trace_count", "aggregations": [{"aggregation_type": "COUNT"}]})
+    v3("tm.metrics.missing_metric_name", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "", "aggregations": [{"aggregation_type": "COUNT"}]})
+    v3("tm.metrics.missing_aggregations", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "trace_count"})
+    v3("tm.metrics.aggregations_not_list", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "trace_count", "aggregations": {"aggregation_type": "COUNT"}})
+    for name, f, view in [
+        ("filter_span_on_traces", "span.name = 'x'", "TRACES"),
+        ("filter_assessment_on_spans", "assessment.name = 'x'", "SPANS"),
+        ("filter_not_equal", "trace.status != 'OK'", "TRACES"),
+        ("filter_and", "trace.status = 'OK' AND trace.status = 'ERROR'", "TRACES"),
+        ("filter_empty", "", "TRACES"),
+        ("filter_unquoted", "trace.status = OK", "TRACES"),
+        ("filter_number", "trace.status = 5", "TRACES"),
+        ("filter_bad_view", "run.status = 'OK'", "TRACES"),
+        ("filter_bad_entity", "trace.name = 'chat'", "TRACES"),
+        ("filter_key_required", "trace.tag = 'x'", "TRACES"),
+        ("filter_key_not_wanted", "span.type.x = 'LLM'", "SPANS"),
+        ("filter_bare_identifier", "status = 'OK'", "TRACES"),
+        ("filter_in", "trace.status IN ('OK')", "TRACES"),
+        ("filter_two_statements", "trace.status = 'OK'; trace.status = 'x'", "TRACES"),
+    ]:
+        metric = {"TRACES": "trace_count", "SPANS": "span_count"}[view]
+        metrics(name, view, metric, ["COUNT"], filters=[f])
+    # Stricter than MLflow (allowlist.json): unknown enum names and values, malformed aggregations.
+    metrics("bad_view_type_name", "EVERYTHING", "trace_count", ["COUNT"])
+    metrics("bad_aggregation_name", "TRACES", "trace_count", ["TOTAL"])
+    metrics("empty_aggregations", "TRACES", "trace_count", [])
+    v3("tm.metrics.aggregation_without_type", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "trace_count", "aggregations": [{}]})
+    metrics("percentile_over_100", "TRACES", "latency", [100.5])
+    v3("tm.metrics.percentile_without_value", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "latency", "aggregations": [{"aggregation_type": "PERCENTILE"}]})
+    v3("tm.metrics.percentile_value_on_count", "/traces/metrics", {"experiment_ids": ["{{exp_tm}}"], "view_type": "TRACES", "metric_name": "trace_count", "aggregations": [{"aggregation_type": "COUNT", "percentile_value": 50}]})
+    metrics("max_results_fraction", "TRACES", "trace_count", ["COUNT"], max_results=1.5)
+
+    def correlation(name, body, exps=("{{exp_tm}}",)):
+        return v3("tm.correlation." + name, "/traces/calculate-filter-correlation", {"experiment_ids": list(exps), **body})
+
+    correlation("status_and_name", {"filter_string1": "trace.status = 'OK'", "filter_string2": "name = 'chat'"})
+    correlation("never_together", {"filter_string1": "trace.status = 'ERROR'", "filter_string2": "name = 'chat'"})
+    correlation("same_filter", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'chat'"})
+    correlation(
+        "always_together",
+        {"filter_string1": f"timestamp_ms < {T0 + 100_000}", "filter_string2": "tags.env = 'dev'", "base_filter": "tags.env = 'dev'"},
+    )
+    correlation("feedback", {"filter_string1": "feedback.score > 0.6", "filter_string2": "trace.status = 'OK'"})
+    correlation("metadata", {"filter_string1": "metadata.`mlflow.trace.session` = 's1'", "filter_string2": "execution_time_ms > 20"})
+    correlation("base_filter", {"filter_string1": "trace.status = 'OK'", "filter_string2": "name = 'chat'", "base_filter": "tags.env = 'dev'"})
+    correlation("base_filter_empty", {"filter_string1": "trace.status = 'OK'", "filter_string2": "name = 'chat'", "base_filter": ""})
+    correlation("no_support", {"filter_string1": "name = 'nobody'", "filter_string2": "name = 'chat'"})
+    correlation("unknown_experiment", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'agent'"}, exps=("987654",))
+    correlation("no_experiments", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'agent'"}, exps=())
+    correlation("missing_filter1", {"filter_string2": "name = 'chat'"})
+    correlation("empty_filter2", {"filter_string1": "name = 'chat'", "filter_string2": ""})
+    correlation("filter_type", {"filter_string1": 5, "filter_string2": "name = 'chat'"})
+    correlation("base_filter_type", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'x'", "base_filter": 5})
+    correlation("bad_filter", {"filter_string1": "name = 'chat' OR name = 'x'", "filter_string2": "name = 'x'"})
+    correlation("bad_key", {"filter_string1": "bogus = 'chat'", "filter_string2": "name = 'x'"})
+    correlation("bad_base_filter", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'x'", "base_filter": "name = "})
+    correlation("bad_experiment_id", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'x'"}, exps=("abc",))
+    v3("tm.correlation.missing_experiment_ids", "/traces/calculate-filter-correlation", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'x'"})
+    v3("tm.correlation.experiment_ids_not_list", "/traces/calculate-filter-correlation", {"experiment_ids": "1", "filter_string1": "name = 'chat'", "filter_string2": "name = 'x'"})
+
+
+# ============================================================================================
 # Logged models (MLflow 3) and run outputs
 
 LM = "/logged-models"
@@ -1461,6 +1677,7 @@ def build_corpus() -> list[dict]:
     prompts()
     datasets()
     traces()
+    trace_metrics()
     logged_models()
     workspaces()
     names = [c["name"] for c in _cases]
