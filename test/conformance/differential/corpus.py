@@ -1331,6 +1331,77 @@ def traces() -> None:
 
 
 # ============================================================================================
+# Traces, the deprecated V2 endpoints 3.17 still serves: StartTrace, EndTrace, GetTraceInfo and
+# SearchTraces. Request ids are random 32-hex (masked to <uuid>); MLflow lists request_metadata in
+# row order, which its map semantics leave unspecified, so those lists are compared sorted.
+
+
+def traces_v2() -> None:
+    meta = ["trace_info.request_metadata"]
+    post("tr2.exp", "/experiments/create", {"name": "diff-traces-v2"}, {"exp_v2": "experiment_id"})
+    post(
+        "tr2.start.full",
+        "/traces",
+        {
+            "experiment_id": "{{exp_v2}}",
+            "timestamp_ms": T0 + 1000,
+            "request_metadata": [kv("mlflow.user", "alice"), kv("mlflow.trace.session", "s-1"), {"key": "empty"}],
+            "tags": [kv("mlflow.traceName", "first"), kv("env", "dev"), kv("env", "prod")],
+        },
+        {"v2a": "trace_info.request_id"},
+        sort=meta,
+    )
+    post("tr2.start.defaults", "/traces", {"experiment_id": "{{exp_v2}}"}, {"v2b": "trace_info.request_id"})
+    post("tr2.start.second", "/traces", {"experiment_id": "{{exp_v2}}", "timestamp_ms": T0 + 2000, "tags": [kv("env", "dev")]}, {"v2c": "trace_info.request_id"})
+    post("tr2.start.no_experiment_id", "/traces", {"timestamp_ms": T0})
+    post("tr2.start.bad_experiment_id", "/traces", {"experiment_id": "abc"})
+    post("tr2.start.experiment_id_number", "/traces", {"experiment_id": 1})
+    post("tr2.start.unknown_experiment", "/traces", {"experiment_id": "987654"})
+    post("tr2.start.bad_timestamp", "/traces", {"experiment_id": "{{exp_v2}}", "timestamp_ms": "12x"})
+    post("tr2.start.tag_without_key", "/traces", {"experiment_id": "{{exp_v2}}", "tags": [{"value": "x"}]})
+    post("tr2.start.tags_as_map", "/traces", {"experiment_id": "{{exp_v2}}", "tags": {"a": "b"}})
+    post("tr2.start.metadata_empty_key", "/traces", {"experiment_id": "{{exp_v2}}", "request_metadata": [{"key": ""}]})
+
+    end = "/traces/{{v2a}}"
+    call(
+        "tr2.end.ok",
+        "PATCH",
+        end,
+        {
+            "timestamp_ms": T0 + 1250,
+            "status": "OK",
+            "request_metadata": [kv("step", "2")],
+            "tags": [kv("mlflow.traceName", "renamed"), kv("env", "staging")],
+        },
+        sort=meta,
+    )
+    call("tr2.end.status_number", "PATCH", "/traces/{{v2c}}", {"timestamp_ms": T0 + 2500, "status": 2})
+    call("tr2.end.status_unknown_number", "PATCH", "/traces/{{v2b}}", {"timestamp_ms": 5, "status": 7})
+    call("tr2.end.bad_timestamp", "PATCH", "/traces/{{v2b}}", {"timestamp_ms": "x", "status": "OK"})
+    call("tr2.end.no_status", "PATCH", "/traces/{{v2b}}", {"timestamp_ms": 5})
+    call("tr2.end.unknown_trace", "PATCH", f"/traces/{NO_RUN}", {"timestamp_ms": 5, "status": "OK"})
+
+    get("tr2.get.ended", "/traces/{{v2a}}/info", sort=meta)
+    get("tr2.get.still_running", "/traces/{{v2b}}/info")
+    get("tr2.get.missing", f"/traces/{NO_RUN}/info")
+    get("tr2.get.v3_trace", f"/traces/{TR2}/info", sort=meta)
+
+    listed = ["traces[].request_metadata"]
+    get("tr2.search.default", "/traces", {"experiment_ids": "{{exp_v2}}"}, sort=listed)
+    get("tr2.search.filter", "/traces", {"experiment_ids": "{{exp_v2}}", "filter": "status = 'OK' AND tags.env = 'staging'"}, sort=listed)
+    get("tr2.search.order_by", "/traces", {"experiment_ids": "{{exp_v2}}", "order_by": ["timestamp_ms ASC"]}, sort=listed)
+    get("tr2.search.page1", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "2"}, {"v2_tok": "next_page_token"}, sort=listed)
+    get("tr2.search.page2", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "2", "page_token": "{{v2_tok}}"}, sort=listed)
+    get("tr2.search.two_experiments", "/traces", {"experiment_ids": ["{{exp_v2}}", "{{exp_s}}"], "filter": "tags.env = 'prod'"}, sort=listed)
+    get("tr2.search.no_match", "/traces", {"experiment_ids": "{{exp_v2}}", "filter": "name = 'none'"})
+    get("tr2.search.no_experiment_ids", "/traces")
+    get("tr2.search.max_results_over_500", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "501"})
+    get("tr2.search.max_results_zero", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "0"})
+    get("tr2.search.bad_filter", "/traces", {"experiment_ids": "{{exp_v2}}", "filter": "status = 'OK' OR status = 'ERROR'"})
+    get("tr2.search.bad_page_token", "/traces", {"experiment_ids": "{{exp_v2}}", "page_token": "xx"})
+
+
+# ============================================================================================
 # Logged models (MLflow 3) and run outputs
 
 LM = "/logged-models"
@@ -1461,6 +1532,7 @@ def build_corpus() -> list[dict]:
     prompts()
     datasets()
     traces()
+    traces_v2()
     logged_models()
     workspaces()
     names = [c["name"] for c in _cases]
