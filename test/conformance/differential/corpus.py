@@ -1402,6 +1402,161 @@ def traces_v2() -> None:
 
 
 # ============================================================================================
+# Trace search filters (SearchTracesV3) over traces with spans: spans sent as OTLP/JSON to
+# /v1/traces, then StartTraceV3 for tags and metadata, assessments through the REST API. Trace ids
+# are masked, so each trace is told apart by its name tag (alpha, beta, gamma).
+
+TF = ["tr-0f0e0d0c0b0a09080706050403020100", "tr-1f0e0d0c0b0a09080706050403020100", "tr-2f0e0d0c0b0a09080706050403020100"]
+
+
+def _otlp_trace(trace_id: str, n: int, child: str, child_type: str, model: str, question: str, error: bool) -> str:
+    """Two spans as OTLP/JSON, attribute values plain strings as MLflow's client sends them."""
+    import json as _json
+
+    start = (T0 + 10_000 * (n + 1)) * 1_000_000
+
+    def attr(key, value):
+        return {"key": key, "value": {"stringValue": value}}
+
+    root_id, child_id = f"{n + 1:x}" * 16, f"{n + 10:x}" * 16
+    spans = [
+        {
+            "traceId": trace_id[3:], "spanId": root_id, "name": "root", "kind": 1,
+            "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + 300_000_000),
+            "attributes": [attr("mlflow.spanType", "CHAIN"), attr("mlflow.spanInputs", question)],
+            "status": {"code": 2 if error else 1},
+        },
+        {
+            "traceId": trace_id[3:], "spanId": child_id, "parentSpanId": root_id, "name": child, "kind": 1,
+            "startTimeUnixNano": str(start + 1_000_000), "endTimeUnixNano": str(start + 200_000_000),
+            "attributes": [attr("mlflow.spanType", child_type), attr("model", model),
+                           attr("mlflow.spanOutputs", "Rome" if n else "Paris")],
+            "status": {"code": 1},
+        },
+    ]
+    return _json.dumps({"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [{"scope": {"name": "diff"}, "spans": spans}]}]})
+
+
+def trace_filters() -> None:
+    post("trf.exp", "/experiments/create", {"name": "diff-trace-filters"}, {"exp_f": "experiment_id"})
+    location = {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "{{exp_f}}"}}
+    setups = [
+        ("alpha", "retrieve", "RETRIEVER", "gpt-4", "What is MLflow?", False, {"env": "dev"},
+         {"mlflow.trace.session": "s1", "mlflow.sourceRun": "{{s1}}"}, "cr-a"),
+        ("beta", "llm", "LLM", "claude-3", "Where is Rome?", True, {"env": "prod", "team": "x"},
+         {"mlflow.trace.tokenUsage": '{"input_tokens": 5, "output_tokens": 7, "total_tokens": 12}'}, "cr-b"),
+        ("gamma", "llm", "TOOL", "gpt-4o", "Capital of France", False, {"env": "dev"},
+         {"mlflow.trace.session": "s1"}, None),
+    ]
+    for n, (name, child, ctype, model, question, error, tags, metadata, crid) in enumerate(setups):
+        raw(
+            f"trf.otlp.{name}", "POST", "/v1/traces",
+            body=_otlp_trace(TF[n], n, child, ctype, model, question, error),
+            headers={"Content-Type": "application/json", "x-mlflow-experiment-id": "{{exp_f}}"},
+        )
+        info = {
+            "trace_id": TF[n], "trace_location": location, "request_time": _iso(T0 + 10_000 * (n + 1)),
+            "execution_duration": "0.300s", "state": "ERROR" if error else "OK",
+            "tags": {"mlflow.traceName": name, **tags}, "trace_metadata": metadata,
+        }
+        if crid:
+            info["client_request_id"] = crid
+        # MLflow's answer to a StartTraceV3 that merges into the trace its spans made leaves out the
+        # tags it stored (read back later they are there); the searches below compare them.
+        _add({"name": f"trf.start.{name}", "method": "POST", "path": V3 + "/traces", "json": {"trace": {"trace_info": info}},
+              "mask": ["trace.trace_info.tags", "trace.trace_info.trace_metadata", "trace.trace_info.request_preview",
+                       "trace.trace_info.response_preview"]})
+
+    created = _iso(T0 + 100_000)
+
+    def assess(label, n, body):
+        body = {"trace_id": TF[n], "source": {"source_type": "HUMAN", "source_id": "bob"}, "create_time": created,
+                "last_update_time": created, **body}
+        _add({"name": f"trf.assess.{label}", "method": "POST", "path": V3 + f"/traces/{TF[n]}/assessments",
+              "json": {"assessment": body}, "mask": ["assessment"]})
+
+    assess("beta_quality", 1, {"assessment_name": "quality", "feedback": {"value": 0.8}})
+    assess("gamma_quality", 2, {"assessment_name": "quality", "feedback": {"value": True}})
+    assess("gamma_tone", 2, {"assessment_name": "tone", "feedback": {"value": "friendly"}})
+    assess("alpha_tone", 0, {"assessment_name": "tone", "feedback": {"value": "curt"}})
+    assess("alpha_answer", 0, {"assessment_name": "answer", "expectation": {"value": "Paris"}})
+    # A session-level assessment: logged on alpha, it counts for gamma too (same session s1).
+    assess("alpha_session", 0, {"assessment_name": "coherent", "feedback": {"value": "yes"}, "metadata": {"mlflow.trace.session": "s1"}})
+
+    def search(label, flt):
+        _add({
+            "name": f"trf.search.{label}", "method": "POST", "path": V3 + "/traces/search",
+            "json": {"locations": [location], "filter": flt, "max_results": 10},
+            # Only which traces come back (and in what order) is compared here.
+            "mask": ["traces.[].trace_metadata", "traces.[].assessments", "traces.[].request_preview",
+                     "traces.[].response_preview", "traces.[].execution_duration", "traces.[].request_time"],
+        })
+
+    for label, flt in [
+        ("status_rlike", "status RLIKE '^E'"),
+        ("status_rlike_inline_flag", "status RLIKE '(?i)ok'"),
+        ("name_rlike", "name RLIKE 'a$'"),
+        ("name_rlike_bad_pattern", "name RLIKE '['"),
+        ("name_is_null", "name IS NULL"),
+        ("name_is_not_null", "tags.`mlflow.traceName` IS NOT NULL"),
+        ("name_in_refused", "name IN ('alpha', 'beta')"),
+        ("tags_name_is_trace_name", "tags.name = 'alpha'"),
+        ("client_request_id_rlike", "client_request_id RLIKE 'b$'"),
+        ("client_request_id_in", "client_request_id IN ('cr-a', 'cr-b')"),
+        ("client_request_id_is_null_refused", "client_request_id IS NULL"),
+        ("tag_rlike", "tags.env RLIKE '^p'"),
+        ("tag_in_refused", "tags.env IN ('dev')"),
+        ("metadata_rlike", "metadata.`mlflow.trace.session` RLIKE '1$'"),
+        ("run_id_not_equal", "run_id != '{{s1}}'"),
+        ("run_id_like", "run_id LIKE '%'"),
+        ("run_id_is_null", "run_id IS NULL"),
+        ("run_id_in_refused", "run_id IN ('{{s1}}')"),
+        ("timestamp_text_value", f"timestamp_ms > '{T0}'"),
+        ("end_time_text_value", "end_time_ms > '5'"),
+        ("timestamp_bare_text_refused", "timestamp = 'x'"),
+        ("timestamp_bare_integer", f"timestamp > {T0 + 15_000}"),
+        ("text_bare_refused", "text LIKE '%Rome%'"),
+        ("trace_text", "trace.text LIKE '%Rome%'"),
+        ("trace_text_and_span", "trace.text ILIKE '%rome%' AND span.name = 'llm'"),
+        # Span conditions hold on one span: beta's question is on its root, not on its llm span.
+        ("trace_text_same_span", "trace.text ILIKE '%where%' AND span.name = 'llm'"),
+        ("span_name_rlike", "span.name RLIKE '^r'"),
+        ("span_type_in", "span.type IN ('LLM', 'TOOL')"),
+        ("span_status_rlike", "span.status RLIKE 'ERR'"),
+        ("span_attribute_rlike", "span.attributes.model RLIKE 'gpt'"),
+        ("span_attribute_rlike_anchored", "span.attributes.model RLIKE '^gpt-4$'"),
+        ("span_attribute_equals", "span.attributes.model = 'gpt-4'"),
+        ("span_attribute_not_equals", "span.attributes.model != 'gpt-4'"),
+        ("span_attribute_empty_name", "span.attributes. = 'x'"),
+        ("span_lowercase_comparator", "span.name like 'l%'"),
+        ("span_is_null_refused", "span.name IS NULL"),
+        ("span_unknown_field", "span.foo = 'x'"),
+        ("feedback_rlike", "feedback.tone RLIKE 'ur'"),
+        ("feedback_number_equals_refused", "feedback.quality = 0.8"),
+        ("feedback_text_greater_refused", "feedback.quality > '0.5'"),
+        ("feedback_list_refused", "feedback.quality IN ('x')"),
+        ("feedback_empty_name", "feedback.`` = 'x'"),
+        ("feedback_session_level", "feedback.coherent = 'yes'"),
+        ("feedback_session_level_is_null", "feedback.coherent IS NULL"),
+        ("expectation_rlike", "expectation.answer RLIKE 'Par'"),
+        ("issue_bad_field", "issue.foo = 'x'"),
+        ("issue_bad_comparator", "issue.id != 'x'"),
+        ("issue_number", "issue.id = 5"),
+        ("prompt_bad_value", "prompt = 'bad'"),
+        ("prompt_not_equal_refused", "prompt != 'p/1'"),
+        ("token_usage_equals", """metadata.`mlflow.trace.tokenUsage` = '{"input_tokens": 5, "output_tokens": 7, "total_tokens": 12}'"""),
+        ("token_usage_equals_other_form", """metadata.`mlflow.trace.tokenUsage` = '{"input_tokens":5}'"""),
+        ("token_usage_not_equals", """metadata.`mlflow.trace.tokenUsage` != '{"input_tokens": 5}'"""),
+        ("token_usage_like_refused", "metadata.`mlflow.trace.tokenUsage` LIKE '%'"),
+        ("numeric_comparator_refused", "timestamp_ms LIKE '1%'"),
+        ("string_comparator_refused", "status > 'A'"),
+        ("unquoted_value", "tags.env = dev"),
+        ("list_with_equals_refused", "status = ('OK')"),
+    ]:
+        search(label, flt)
+
+
+# ============================================================================================
 # Logged models (MLflow 3) and run outputs
 
 LM = "/logged-models"
@@ -1533,6 +1688,7 @@ def build_corpus() -> list[dict]:
     datasets()
     traces()
     traces_v2()
+    trace_filters()
     logged_models()
     workspaces()
     names = [c["name"] for c in _cases]
