@@ -1,5 +1,6 @@
 // SQL for the comparisons a search clause can make, with MLflow's semantics on every database we
-// target: `=`, `!=` and LIKE compare case-sensitively, ILIKE case-insensitively.
+// target: `=`, `!=` and LIKE compare case-sensitively, ILIKE case-insensitively, RLIKE by regular
+// expression (on SQLite through the `regexp` function store/sqlite-functions.ts registers).
 import {
   sql,
   SqliteAdapter,
@@ -8,6 +9,7 @@ import {
   type RawBuilder,
   type SqlBool,
 } from 'kysely';
+import { assertBoundedRegex } from './regex-pattern.js';
 
 export type SqlFlavour = 'sqlite' | 'other';
 
@@ -46,24 +48,33 @@ const NUMERIC_OPERATORS: Record<string, string> = {
   '<=': '<=',
 };
 
-/** `column <op> value` for the comparators MLflow allows on numbers. */
+/**
+ * `column <op> value` for the comparators MLflow allows on numbers. A text value is bound as text,
+ * as MLflow binds it: the database then decides how it compares with the column.
+ */
 export function compareNumber(
   column: Expression<unknown>,
   comparator: string,
-  value: number,
+  value: number | string,
 ): RawBuilder<SqlBool> {
   const operator = NUMERIC_OPERATORS[comparator];
   if (!operator) throw new Error(`unsupported numeric comparator ${comparator}`);
   return sql<SqlBool>`${column} ${sql.raw(operator)} ${value}`;
 }
 
-/** `column <op> value` for the comparators MLflow allows on strings (including IN lists). */
+/**
+ * `column <op> value` for the comparators MLflow allows on strings (including IN lists, and IS
+ * [NOT] NULL, which take no value).
+ */
 export function compareText(
   flavour: SqlFlavour,
   column: Expression<unknown>,
   comparator: string,
-  value: string | string[],
+  value?: string | string[],
 ): RawBuilder<SqlBool> {
+  if (comparator === 'IS NULL') return sql<SqlBool>`${column} IS NULL`;
+  if (comparator === 'IS NOT NULL') return sql<SqlBool>`${column} IS NOT NULL`;
+  if (value === undefined) throw new Error(`comparator ${comparator} needs a value`);
   if (Array.isArray(value)) {
     const list = sql.join(value.map((v) => sql`${v}`));
     if (comparator === 'IN') return sql<SqlBool>`${column} IN (${list})`;
@@ -81,6 +92,11 @@ export function compareText(
         : sql<SqlBool>`${column} LIKE ${value}`;
     case 'ILIKE':
       return sql<SqlBool>`lower(${column}) LIKE lower(${value})`;
+    case 'RLIKE':
+      assertBoundedRegex(value);
+      return flavour === 'sqlite'
+        ? sql<SqlBool>`${column} REGEXP ${value}`
+        : sql<SqlBool>`${column} ~ ${value}`;
     default:
       throw new Error(`unsupported string comparator ${comparator}`);
   }

@@ -1,22 +1,30 @@
-// What a trace search may say (MLflow's SearchTraceUtils): comparisons joined by AND on attributes
-// (bare, `attribute.`, `attributes.`, `trace.`), `tag(s).`, `metadata.`/`request_metadata.`,
-// `span.` (name, type, status, content, attributes.<k>), `feedback.`/`expectation.`/`issue.`;
-// order_by on attributes, `tags.<k>` and `metadata.<k>`. RLIKE is not supported (400).
+// What a trace search may say, as MLflow's SearchTraceUtils and SQL store read it: comparisons
+// joined by AND on attributes (bare, `attribute.`, `attributes.`, `trace.`), `tag(s).`,
+// `metadata.`/`request_metadata.`, `span.` (name, type, status, content, attributes.<k>),
+// `feedback.`/`expectation.`/`issue.`, with =, !=, LIKE, ILIKE, RLIKE, IN, IS NULL and the numeric
+// comparators where MLflow takes them; order_by on attributes, `tags.<k>` and `metadata.<k>`.
+// Parsing is trace-filter-terms.ts; here each term gets its meaning and MLflow's later checks.
 import { MlflowError } from '../errors.js';
-import { parseComparisons, type RawComparison } from './filter-syntax.js';
-import { parseStringList, splitIdentifier, stripQuotes, trimBackticks } from './filter-values.js';
+import { splitIdentifier, trimBackticks } from './filter-values.js';
 import { parseOrderByTerm } from './order-by.js';
-import { pyStr } from './python-repr.js';
+import { pySet, pyStr } from './python-repr.js';
+import {
+  NUMERIC_COMPARATORS,
+  checkSpanTerm,
+  parseTraceTerms,
+  type TraceTerm,
+} from './trace-filter-terms.js';
+import { RESERVED_METADATA, isCanonicalReserved } from './trace-reserved-metadata.js';
 
 export type TraceNumericColumn = 'timestamp_ms' | 'execution_time_ms' | 'end_time_ms';
 export type TraceTextColumn = 'request_id' | 'status' | 'client_request_id' | 'trace_name';
 
 export type TraceClause =
-  | { kind: 'number'; column: TraceNumericColumn; comparator: string; value: number }
-  | { kind: 'text'; column: TraceTextColumn; comparator: string; value: string | string[] }
+  // A text value is bound as is: SQLite then compares it the way it does for MLflow.
+  | { kind: 'number'; column: TraceNumericColumn; comparator: string; value: number | string }
+  | { kind: 'text'; column: TraceTextColumn; comparator: string; value?: string | string[] }
   | { kind: 'run'; value: string[]; negate: boolean }
   | { kind: 'prompt'; value: string }
-  | { kind: 'content'; comparator: string; value: string }
   | { kind: 'tag' | 'metadata'; key: string; comparator: string; value?: string }
   | {
       kind: 'span';
@@ -31,7 +39,181 @@ export type TraceClause =
       name: string;
       comparator: string;
       value?: string | number;
-    };
+    }
+  // Matches nothing (a comparison MLflow's store answers with `false`).
+  | { kind: 'none' };
+
+const STRING_COMPARATORS = ['!=', '=', 'IN', 'NOT IN', 'LIKE', 'ILIKE', 'RLIKE'];
+const KEY_VALUE_COMPARATORS = ['!=', '=', 'LIKE', 'ILIKE', 'RLIKE', 'IS NULL', 'IS NOT NULL'];
+const ASSESSMENT_COMPARATORS = [
+  '!=',
+  '=',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'LIKE',
+  'ILIKE',
+  'RLIKE',
+  'IS NULL',
+  'IS NOT NULL',
+];
+const TRACE_NAME_TAG = 'mlflow.traceName';
+const LINKED_PROMPTS_TAG = 'mlflow.linkedPrompts';
+const SOURCE_RUN_KEY = 'mlflow.sourceRun';
+const PROMPT_FORMAT = 'Expected format: prompt = "name/version"';
+
+function refuse(message: string): never {
+  throw MlflowError.invalidParameter(message);
+}
+
+/**
+ * A value for one comparison. MLflow hands a list to a comparator that wants one value on to the
+ * database, which fails (400 with SQL in the message); we say so ourselves.
+ */
+function single(term: TraceTerm, comparator: string): string | undefined {
+  if (!Array.isArray(term.value)) return term.value === undefined ? undefined : String(term.value);
+  return refuse(
+    `Invalid value ${term.valueText} for comparator '${comparator}': only IN and NOT IN take a list.`,
+  );
+}
+
+/** `single` for the comparators that take a list (IN, NOT IN) or one value (the rest). */
+function listOrSingle(term: TraceTerm, comparator: string): string | string[] {
+  const list = comparator === 'IN' || comparator === 'NOT IN';
+  if (list && Array.isArray(term.value)) return term.value;
+  return single(term, comparator) ?? '';
+}
+
+function attributeClause(term: TraceTerm, comparator: string): TraceClause {
+  if (
+    term.key === 'timestamp_ms' ||
+    term.key === 'execution_time_ms' ||
+    term.key === 'end_time_ms'
+  ) {
+    if (!NUMERIC_COMPARATORS.includes(comparator)) {
+      // MLflow's message names the string comparators here, and has no closing quote.
+      refuse(`Invalid comparator '${comparator}' not one of '${pySet(STRING_COMPARATORS)}`);
+    }
+    const value = typeof term.value === 'number' ? term.value : single(term, comparator)!;
+    return { kind: 'number', column: term.key, comparator, value };
+  }
+  if (!STRING_COMPARATORS.includes(comparator)) {
+    refuse(`Invalid comparator '${comparator}' not one of '${pySet(STRING_COMPARATORS)}'`);
+  }
+  const column = term.key as TraceTextColumn;
+  return { kind: 'text', column, comparator, value: listOrSingle(term, comparator) };
+}
+
+function tagClause(term: TraceTerm, comparator: string): TraceClause {
+  if (!KEY_VALUE_COMPARATORS.includes(comparator)) {
+    refuse(`Invalid comparator '${comparator}' not one of '${pySet(KEY_VALUE_COMPARATORS)}`);
+  }
+  const value = single(term, comparator);
+  if (term.key === TRACE_NAME_TAG) return { kind: 'text', column: 'trace_name', comparator, value };
+  if (term.key === LINKED_PROMPTS_TAG) {
+    if (comparator !== '=') {
+      refuse(
+        `Invalid comparator '${comparator}' for prompts filter. Only '=' is supported with ` +
+          `format: prompt = "name/version"`,
+      );
+    }
+    if (value!.split('/').length !== 2) {
+      refuse(`Invalid prompts filter value '${value}'. ${PROMPT_FORMAT}`);
+    }
+    return { kind: 'prompt', value: value! };
+  }
+  return { kind: 'tag', key: term.key, comparator, value };
+}
+
+function metadataClause(term: TraceTerm, comparator: string): TraceClause {
+  if (!KEY_VALUE_COMPARATORS.includes(comparator)) {
+    refuse(`Invalid comparator '${comparator}' not one of '${pySet(KEY_VALUE_COMPARATORS)}'`);
+  }
+  const value = single(term, comparator);
+  const { key } = term;
+  if (RESERVED_METADATA.has(key) && comparator !== 'IS NULL' && comparator !== 'IS NOT NULL') {
+    if (comparator !== '=' && comparator !== '!=') {
+      refuse(
+        `Comparator '${comparator}' is not supported for reserved metadata '${key}'. ` +
+          "Only '=', '!=', 'IS NULL', and 'IS NOT NULL' are supported.",
+      );
+    }
+    if (!isCanonicalReserved(key, value!)) {
+      // Never equal to what is stored; `!=` then holds wherever the metadata is present.
+      return comparator === '='
+        ? { kind: 'none' }
+        : { kind: 'metadata', key, comparator: 'IS NOT NULL' };
+    }
+  }
+  // The source run also counts traces linked to the run, as MLflow's store does for `=`.
+  if (key === SOURCE_RUN_KEY && comparator === '=') {
+    return { kind: 'run', value: [value!], negate: false };
+  }
+  return { kind: 'metadata', key, comparator, value };
+}
+
+function spanClause(term: TraceTerm, comparator: string): TraceClause {
+  checkSpanTerm(term.key, comparator);
+  if (term.key.startsWith('attributes.')) {
+    const key = trimBackticks(term.key.slice('attributes.'.length));
+    // MLflow builds a LIKE pattern out of the value, so a list has nowhere to go.
+    return { kind: 'span', field: 'attribute', key, comparator, value: single(term, comparator)! };
+  }
+  const field = term.key as 'name' | 'type' | 'status' | 'content';
+  return { kind: 'span', field, comparator, value: listOrSingle(term, comparator) };
+}
+
+function assessmentClause(term: TraceTerm, comparator: string): TraceClause {
+  const type = term.type as 'feedback' | 'expectation';
+  if (!term.key) refuse('Assessment field name cannot be empty');
+  if (!ASSESSMENT_COMPARATORS.includes(comparator)) {
+    refuse(
+      `assessment.${term.key} comparator '${comparator}' not one of ` +
+        `'${pySet(ASSESSMENT_COMPARATORS)}'`,
+    );
+  }
+  const value = typeof term.value === 'number' ? term.value : single(term, comparator);
+  return { kind: 'assessment', type, name: term.key, comparator, value };
+}
+
+function issueClause(term: TraceTerm, comparator: string): TraceClause {
+  if (term.key !== 'id') refuse(`Invalid issue attribute '${term.key}'. Supported attributes: id`);
+  if (comparator !== '=') refuse(`issue.id comparator '${comparator}' not one of '{'='}'`);
+  return {
+    kind: 'assessment',
+    type: 'issue',
+    name: term.key,
+    comparator,
+    value: term.value as string,
+  };
+}
+
+/** A term's meaning, with the checks MLflow's store makes (comparators upper-cased first). */
+function clauseOf(term: TraceTerm): TraceClause {
+  const comparator = term.comparator.toUpperCase();
+  switch (term.type) {
+    case 'attribute':
+      return attributeClause(term, comparator);
+    case 'tag':
+      return tagClause(term, comparator);
+    case 'request_metadata':
+      return metadataClause(term, comparator);
+    case 'span':
+      return spanClause(term, comparator);
+    case 'issue':
+      return issueClause(term, comparator);
+    default:
+      return assessmentClause(term, comparator);
+  }
+}
+
+/** A filter's clauses; MLflow's parse errors come before any of its later checks. */
+export function parseTraceFilter(filter: string | undefined): TraceClause[] {
+  return parseTraceTerms(filter).map(clauseOf);
+}
+
+// order_by ------------------------------------------------------------------------------------
 
 const ENTITY_ALIASES: Record<string, string> = {
   attribute: 'attribute',
@@ -55,69 +237,6 @@ const NUMERIC_KEYS: Record<string, TraceNumericColumn> = {
   end_time: 'end_time_ms',
   end_time_ms: 'end_time_ms',
 };
-const SEARCH_KEYS = [
-  'request_id',
-  ...Object.keys(NUMERIC_KEYS),
-  'status',
-  'client_request_id',
-  'name',
-  'run_id',
-  'prompt',
-  'text',
-];
-const NUMERIC_OPS = ['=', '!=', '>', '>=', '<', '<='];
-const STRING_OPS = ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'];
-const KEY_VALUE_OPS = ['=', '!=', 'LIKE', 'ILIKE', 'IS NULL', 'IS NOT NULL'];
-const IN_KEYS = ['status', 'request_id', 'run_id', 'client_request_id'];
-const ASSESSMENT_OPS = [...KEY_VALUE_OPS, '>', '>=', '<', '<='];
-
-function pySet(values: string[]): string {
-  return `{${values.map(pyStr).join(', ')}}`;
-}
-
-function normaliseComparator(text: string): string {
-  return text.replace(/\s+/g, ' ').toUpperCase();
-}
-
-function checkComparator(comparator: string, allowed: string[], what: string): void {
-  if (comparator === 'RLIKE') {
-    throw MlflowError.invalidParameter(`The RLIKE comparator is not supported here (${what}).`);
-  }
-  if (!allowed.includes(comparator)) {
-    throw MlflowError.invalidParameter(
-      `Invalid comparator '${comparator}' not one of '${pySet(allowed)}' for ${what}`,
-    );
-  }
-}
-
-function stringValue(raw: RawComparison): string {
-  if (!raw.value || (raw.value.kind !== 'string' && !/^["']/.test(raw.value.text))) {
-    throw MlflowError.invalidParameter(
-      `Expected a quoted string value for '${raw.identifier}', got '${raw.value?.text ?? ''}'.`,
-    );
-  }
-  return stripQuotes(raw.value.text, true);
-}
-
-function listValue(raw: RawComparison): string[] {
-  if (raw.value?.kind !== 'parenthesis') {
-    throw MlflowError.invalidParameter(
-      `Expected a list of quoted strings for '${raw.identifier}' ${raw.comparator}.`,
-    );
-  }
-  return parseStringList(raw.value.text);
-}
-
-function numberValue(raw: RawComparison): number {
-  const text = raw.value?.text ?? '';
-  const n = Number(text);
-  if (text.trim() === '' || Number.isNaN(n) || /^["']/.test(text)) {
-    throw MlflowError.invalidParameter(
-      `Expected numeric value type for numeric attribute: ${raw.identifier}. Found ${text}`,
-    );
-  }
-  return n;
-}
 
 function identify(text: string): { entity: string; key: string } {
   const { entity, key } = splitIdentifier(text.trim());
@@ -129,118 +248,6 @@ function identify(text: string): { entity: string; key: string } {
     );
   }
   return { entity: resolved, key: trimBackticks(key) };
-}
-
-function attributeClause(raw: RawComparison, key: string, comparator: string): TraceClause {
-  if (!SEARCH_KEYS.includes(key)) {
-    throw MlflowError.invalidParameter(
-      `Invalid attribute key '${key}' specified. Valid keys are '${pySet(SEARCH_KEYS)}'`,
-    );
-  }
-  const numeric = NUMERIC_KEYS[key];
-  if (numeric) {
-    checkComparator(comparator, NUMERIC_OPS, `numeric attribute '${key}'`);
-    return { kind: 'number', column: numeric, comparator, value: numberValue(raw) };
-  }
-  if (raw.value && (raw.value.kind === 'integer' || raw.value.kind === 'float')) {
-    throw MlflowError.invalidParameter(
-      `Only the '${pySet(Object.keys(NUMERIC_KEYS))}' attributes support comparison with numeric values.`,
-    );
-  }
-  const list = comparator === 'IN' || comparator === 'NOT IN';
-  if (list && !IN_KEYS.includes(key)) {
-    throw MlflowError.invalidParameter(
-      `Invalid comparator '${comparator}' for attribute '${key}'; IN works only for ${pySet(IN_KEYS)}.`,
-    );
-  }
-  switch (key) {
-    case 'run_id':
-      checkComparator(comparator, ['=', '!=', 'IN', 'NOT IN'], "'run_id'");
-      return {
-        kind: 'run',
-        value: list ? listValue(raw) : [stringValue(raw)],
-        negate: comparator === '!=' || comparator === 'NOT IN',
-      };
-    case 'prompt':
-      checkComparator(comparator, ['='], "'prompt'");
-      return { kind: 'prompt', value: stringValue(raw) };
-    case 'text':
-      checkComparator(comparator, ['LIKE', 'ILIKE'], "'text'");
-      return { kind: 'content', comparator, value: stringValue(raw) };
-    default: {
-      checkComparator(comparator, STRING_OPS, `string attribute '${key}'`);
-      const column = key === 'name' ? 'trace_name' : (key as TraceTextColumn);
-      return { kind: 'text', column, comparator, value: list ? listValue(raw) : stringValue(raw) };
-    }
-  }
-}
-
-function interpret(raw: RawComparison): TraceClause {
-  const comparator = normaliseComparator(raw.comparator);
-  const { entity, key } = identify(raw.identifier);
-  const nullTest = comparator === 'IS NULL' || comparator === 'IS NOT NULL';
-  switch (entity) {
-    case 'attribute':
-      return attributeClause(raw, key, comparator);
-    case 'tag':
-    case 'request_metadata': {
-      checkComparator(comparator, KEY_VALUE_OPS, `${entity} '${key}'`);
-      if (entity === 'tag' && key === 'mlflow.traceName' && !nullTest) {
-        return { kind: 'text', column: 'trace_name', comparator, value: stringValue(raw) };
-      }
-      return {
-        kind: entity === 'tag' ? 'tag' : 'metadata',
-        key,
-        comparator,
-        ...(nullTest ? {} : { value: stringValue(raw) }),
-      };
-    }
-    case 'span': {
-      if (key.startsWith('attributes.')) {
-        checkComparator(comparator, ['LIKE', 'ILIKE'], `span attribute '${key}'`);
-        return {
-          kind: 'span',
-          field: 'attribute',
-          key: trimBackticks(key.slice('attributes.'.length)),
-          comparator,
-          value: stringValue(raw),
-        };
-      }
-      if (key === 'content') {
-        checkComparator(comparator, ['LIKE', 'ILIKE'], 'span content');
-        return { kind: 'span', field: 'content', comparator, value: stringValue(raw) };
-      }
-      if (key !== 'name' && key !== 'type' && key !== 'status') {
-        throw MlflowError.invalidParameter(
-          `Invalid span attribute '${key}'. Supported attributes: ${pySet(['name', 'type', 'status'])}, content, attributes.<key>.`,
-        );
-      }
-      checkComparator(comparator, STRING_OPS, `span '${key}'`);
-      const list = comparator === 'IN' || comparator === 'NOT IN';
-      return {
-        kind: 'span',
-        field: key,
-        comparator,
-        value: list ? listValue(raw) : stringValue(raw),
-      };
-    }
-    default: {
-      const type = entity as 'feedback' | 'expectation' | 'issue';
-      checkComparator(comparator, ASSESSMENT_OPS, `${type} '${key}'`);
-      if (nullTest) return { kind: 'assessment', type, name: key, comparator };
-      const numeric = ['>', '>=', '<', '<='].includes(comparator);
-      const value = numeric
-        ? numberValue(raw)
-        : raw.value && (raw.value.kind === 'integer' || raw.value.kind === 'float')
-          ? raw.value.text
-          : stringValue(raw);
-      return { kind: 'assessment', type, name: key, comparator, value };
-    }
-  }
-}
-
-export function parseTraceFilter(filter: string | undefined): TraceClause[] {
-  return parseComparisons(filter, { quoteInvalidClauses: true }, interpret);
 }
 
 export type TraceOrderKey =

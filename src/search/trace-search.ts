@@ -40,22 +40,17 @@ function keyValueCondition(
   return sql<SqlBool>`exists (${base} and ${match})`;
 }
 
-function assessmentCondition(
+/** What an assessment `a` must hold to satisfy a feedback or expectation clause. */
+function assessmentMatch(
   flavour: SqlFlavour,
   clause: Extract<TraceClause, { kind: 'assessment' }>,
 ): RawBuilder<SqlBool> {
-  // `issue.id = '<issue>'` names the issue by its value; the others name the assessment by key.
-  const name = clause.type === 'issue' ? String(clause.value ?? '') : clause.name;
-  const base = sql`select 1 from assessments a where a.trace_id = t.request_id
-    and a.assessment_type = ${clause.type} and a.name = ${name} and a.valid = 1`;
   const { comparator, value } = clause;
-  if (comparator === 'IS NULL') return sql<SqlBool>`not exists (${base})`;
-  if (comparator === 'IS NOT NULL' || clause.type === 'issue') {
-    return sql<SqlBool>`exists (${base})`;
-  }
+  const base = sql`a.assessment_type = ${clause.type} and a.name = ${clause.name} and a.valid = 1`;
+  if (comparator === 'IS NULL' || comparator === 'IS NOT NULL') return sql<SqlBool>`${base}`;
   if (typeof value === 'number') {
     const match = compareNumber(sql.ref('a.aggregate_value'), comparator, value);
-    return sql<SqlBool>`exists (${base} and a.is_numeric_value = 1 and ${match})`;
+    return sql<SqlBool>`${base} and a.is_numeric_value = 1 and ${match}`;
   }
   const text = String(value);
   if (comparator === '=' || comparator === '!=') {
@@ -65,12 +60,57 @@ function assessmentCondition(
       comparator === '='
         ? sql`(a.value = ${text} or a.value = ${quoted})`
         : sql`(a.value <> ${text} and a.value <> ${quoted})`;
-    return sql<SqlBool>`exists (${base} and ${match})`;
+    return sql<SqlBool>`${base} and ${match}`;
   }
-  return sql<SqlBool>`exists (${base} and ${compareText(flavour, sql.ref('a.value'), comparator, text)})`;
+  return sql<SqlBool>`${base} and ${compareText(flavour, sql.ref('a.value'), comparator, text)}`;
 }
 
-export function spanCondition(
+const SESSION_KEY = 'mlflow.trace.session';
+
+function assessmentCondition(
+  flavour: SqlFlavour,
+  clause: Extract<TraceClause, { kind: 'assessment' }>,
+  experimentIds: number[],
+): RawBuilder<SqlBool> {
+  if (clause.type === 'issue') {
+    // `issue.id = '<issue>'` names the issue by its value (any issue reference, valid or not).
+    return sql<SqlBool>`exists (select 1 from assessments a where a.trace_id = t.request_id
+      and a.assessment_type = 'issue' and a.name = ${String(clause.value)})`;
+  }
+  const match = assessmentMatch(flavour, clause);
+  const direct = sql`exists (select 1 from assessments a where a.trace_id = t.request_id and ${match})`;
+  // A session-level assessment (its metadata names the session) counts for every trace of that
+  // session among the experiments searched, as in MLflow's store.
+  const sessionTagged = compareText(
+    flavour,
+    sql.ref('a.assessment_metadata'),
+    'LIKE',
+    `%"${SESSION_KEY}":%`,
+  );
+  const bySession = sql`exists (select 1 from trace_request_metadata s
+      join trace_request_metadata s2 on s2.key = s.key and s2.value = s.value
+      join trace_info t2 on t2.request_id = s2.request_id
+        and t2.experiment_id in (${sql.join(experimentIds)})
+      join assessments a on a.trace_id = t2.request_id
+      where s.request_id = t.request_id and s.key = ${SESSION_KEY} and ${match}
+        and ${sessionTagged})`;
+  return clause.comparator === 'IS NULL'
+    ? sql<SqlBool>`(not ${direct} and not ${bySession})`
+    : sql<SqlBool>`(${direct} or ${bySession})`;
+}
+
+/**
+ * RLIKE on a span attribute, matched in the stored span: its attributes hold JSON-encoded values
+ * (`"model":"\"gpt-4\""`), so `^` and `$` anchor at the encoded string's quotes, as in MLflow.
+ */
+function attributeRegex(key: string, value: string): string {
+  const start = value.startsWith('^');
+  const end = value.endsWith('$');
+  const body = value.slice(start ? 1 : 0, end ? -1 : undefined);
+  return `"${key}":"\\\\"${start ? '' : '.*'}${body}${end ? '\\\\"' : ''}`;
+}
+
+function spanCondition(
   flavour: SqlFlavour,
   clauses: Extract<TraceClause, { kind: 'span' }>[],
 ): RawBuilder<SqlBool> {
@@ -79,12 +119,11 @@ export function spanCondition(
     if (c.field === 'content')
       return compareText(flavour, sql.ref('c.content'), c.comparator, c.value);
     if (c.field === 'attribute') {
-      return compareText(
-        flavour,
-        sql.ref('c.content'),
-        c.comparator,
-        `%"${c.key}"${String(c.value)}%`,
-      );
+      const pattern =
+        c.comparator === 'RLIKE'
+          ? attributeRegex(c.key!, String(c.value))
+          : `%"${c.key}"${String(c.value)}%`;
+      return compareText(flavour, sql.ref('c.content'), c.comparator, pattern);
     }
     return compareText(flavour, sql.ref(`s.${c.field}`), c.comparator, c.value);
   });
@@ -95,7 +134,11 @@ export function spanCondition(
     where s.trace_id = t.request_id and ${sql.join(conditions, sql` and `)})`;
 }
 
-export function condition(flavour: SqlFlavour, clause: TraceClause): RawBuilder<SqlBool> {
+function condition(
+  flavour: SqlFlavour,
+  clause: TraceClause,
+  experimentIds: number[],
+): RawBuilder<SqlBool> {
   switch (clause.kind) {
     case 'number':
       return compareNumber(numericColumn(clause.column), clause.comparator, clause.value);
@@ -114,15 +157,14 @@ export function condition(flavour: SqlFlavour, clause: TraceClause): RawBuilder<
       return sql<SqlBool>`exists (select 1 from entity_associations e where e.source_type = 'trace'
         and e.source_id = t.request_id and e.destination_type = 'prompt_version'
         and e.destination_id = ${clause.value})`;
-    case 'content':
-      return sql<SqlBool>`exists (select 1 from span_contents c where c.trace_id = t.request_id
-        and ${compareText(flavour, sql.ref('c.content'), clause.comparator, clause.value)})`;
+    case 'none':
+      return sql<SqlBool>`1 = 0`;
     case 'tag':
       return keyValueCondition(flavour, 'trace_tags', clause);
     case 'metadata':
       return keyValueCondition(flavour, 'trace_request_metadata', clause);
     case 'assessment':
-      return assessmentCondition(flavour, clause);
+      return assessmentCondition(flavour, clause, experimentIds);
     case 'span':
       return spanCondition(flavour, [clause]);
   }
@@ -160,24 +202,37 @@ function orderExpression(key: TraceOrderKey): Expression<unknown> {
   }
 }
 
+/**
+ * A trace filter as conditions on `trace_info as t` (none for an empty filter); every span
+ * condition must hold on one and the same span. Throws MLflow's errors for a bad filter.
+ */
+export function traceFilterConditions(
+  flavour: SqlFlavour,
+  filter: string | undefined,
+  experimentIds: number[],
+): RawBuilder<SqlBool>[] {
+  const clauses = parseTraceFilter(filter);
+  const spanClauses = clauses.filter(
+    (c): c is Extract<TraceClause, { kind: 'span' }> => c.kind === 'span',
+  );
+  const conditions = clauses.flatMap((c) =>
+    c.kind === 'span' ? [] : [condition(flavour, c, experimentIds)],
+  );
+  if (spanClauses.length > 0) conditions.push(spanCondition(flavour, spanClauses));
+  return conditions;
+}
+
 /** The ids of one page of matching traces, in order. Throws MLflow's errors for a bad filter. */
 export async function searchTraceIds(db: Kysely<Database>, search: TraceSearch): Promise<string[]> {
-  const clauses = parseTraceFilter(search.filter);
+  const flavour = sqlFlavour(db);
+  const conditions = traceFilterConditions(flavour, search.filter, search.experimentIds);
   const order = parseTraceOrderBy(search.orderBy);
   if (search.experimentIds.length === 0) return [];
-  const flavour = sqlFlavour(db);
   let query = db
     .selectFrom('trace_info as t')
     .select('t.request_id')
     .where('t.experiment_id', 'in', search.experimentIds);
-  const spanClauses = clauses.filter(
-    (c): c is Extract<TraceClause, { kind: 'span' }> => c.kind === 'span',
-  );
-  for (const clause of clauses) {
-    if (clause.kind !== 'span') query = query.where(condition(flavour, clause));
-  }
-  // Every span condition must hold on one and the same span.
-  if (spanClauses.length > 0) query = query.where(spanCondition(flavour, spanClauses));
+  for (const c of conditions) query = query.where(c);
   for (const term of order) {
     const expression = orderExpression(term.key);
     // Nulls last, as MLflow sorts. A column that is never null needs no such term, nor does a

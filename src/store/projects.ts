@@ -9,6 +9,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { migrationProvider } from '../../migrations/project/index.js';
 import { MlflowError } from '../errors.js';
 import type { Database } from './schema.js';
+import { registerSqlFunctions } from './sqlite-functions.js';
 import { attachSqliteStatements, SqliteStatements } from './sqlite-statements.js';
 import { BACKSTOP_PAGES, BackgroundCheckpoints } from './wal-checkpoints.js';
 
@@ -50,6 +51,7 @@ export function openSqlite(file: string): SQLite.Database {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  registerSqlFunctions(sqlite);
   return sqlite;
 }
 
@@ -319,7 +321,7 @@ export class ProjectRegistry {
     if (!this.emptyProject) {
       this.emptyProject = (async () => {
         const db = new Kysely<Database>({
-          dialect: new SqliteDialect({ database: new SQLite(':memory:') }),
+          dialect: new SqliteDialect({ database: registerSqlFunctions(new SQLite(':memory:')) }),
         });
         await migrateToLatest(db);
         return db;

@@ -4,8 +4,7 @@
 // parsed joined to the base filter (`<base> and <filter>`), so span conditions of the two hold on
 // one and the same span and errors quote the joined text.
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import { parseTraceFilter, type TraceClause } from '../search/trace-grammar.js';
-import { condition, spanCondition } from '../search/trace-search.js';
+import { traceFilterConditions } from '../search/trace-search.js';
 import { sqlFlavour } from '../search/sql-compare.js';
 import type { Database } from './schema.js';
 
@@ -17,14 +16,12 @@ export interface CorrelationCounts {
 }
 
 /** The filter as one condition on `trace_info as t` (true for an empty filter). */
-function matches(db: Kysely<Database>, filter: string): RawBuilder<SqlBool> {
-  const clauses = parseTraceFilter(filter);
-  const flavour = sqlFlavour(db);
-  const spans = clauses.filter(
-    (c): c is Extract<TraceClause, { kind: 'span' }> => c.kind === 'span',
-  );
-  const conditions = clauses.filter((c) => c.kind !== 'span').map((c) => condition(flavour, c));
-  if (spans.length > 0) conditions.push(spanCondition(flavour, spans));
+function matches(
+  db: Kysely<Database>,
+  filter: string,
+  experimentIds: number[],
+): RawBuilder<SqlBool> {
+  const conditions = traceFilterConditions(sqlFlavour(db), filter, experimentIds);
   return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : sql<SqlBool>`1`;
 }
 
@@ -37,9 +34,9 @@ export async function traceCorrelationCounts(
 ): Promise<CorrelationCounts> {
   const joined = (filter: string) => (baseFilter ? `${baseFilter} and ${filter}` : filter);
   // MLflow's order: filter 1, filter 2, then the base filter alone.
-  const first = matches(db, joined(filter1));
-  const second = matches(db, joined(filter2));
-  const base = matches(db, baseFilter ?? '');
+  const first = matches(db, joined(filter1), experimentIds);
+  const second = matches(db, joined(filter2), experimentIds);
+  const base = matches(db, baseFilter ?? '', experimentIds);
   if (experimentIds.length === 0) {
     return { totalCount: 0, filter1Count: 0, filter2Count: 0, jointCount: 0 };
   }

@@ -149,13 +149,15 @@ export interface StartTraceInput {
   metadata: Record<string, string>;
 }
 
-async function upsertKeyValues(
+/** Sets a trace's tags or metadata (keys sorted, as MLflow writes them: one lock order). */
+export async function upsertKeyValues(
   db: Db,
   table: 'trace_tags' | 'trace_request_metadata',
   traceId: string,
   values: Record<string, string>,
 ): Promise<void> {
-  for (const [key, value] of Object.entries(values)) {
+  for (const key of Object.keys(values).sort()) {
+    const value = values[key];
     await db
       .insertInto(table)
       .values({ request_id: traceId, key, value })

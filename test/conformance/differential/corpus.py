@@ -1544,6 +1544,229 @@ def trace_metrics() -> None:
     correlation("bad_experiment_id", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'x'"}, exps=("abc",))
     v3("tm.correlation.missing_experiment_ids", "/traces/calculate-filter-correlation", {"filter_string1": "name = 'chat'", "filter_string2": "name = 'x'"})
     v3("tm.correlation.experiment_ids_not_list", "/traces/calculate-filter-correlation", {"experiment_ids": "1", "filter_string1": "name = 'chat'", "filter_string2": "name = 'x'"})
+# Traces, the deprecated V2 endpoints 3.17 still serves: StartTrace, EndTrace, GetTraceInfo and
+# SearchTraces. Request ids are random 32-hex (masked to <uuid>); MLflow lists request_metadata in
+# row order, which its map semantics leave unspecified, so those lists are compared sorted.
+
+
+def traces_v2() -> None:
+    meta = ["trace_info.request_metadata"]
+    post("tr2.exp", "/experiments/create", {"name": "diff-traces-v2"}, {"exp_v2": "experiment_id"})
+    post(
+        "tr2.start.full",
+        "/traces",
+        {
+            "experiment_id": "{{exp_v2}}",
+            "timestamp_ms": T0 + 1000,
+            "request_metadata": [kv("mlflow.user", "alice"), kv("mlflow.trace.session", "s-1"), {"key": "empty"}],
+            "tags": [kv("mlflow.traceName", "first"), kv("env", "dev"), kv("env", "prod")],
+        },
+        {"v2a": "trace_info.request_id"},
+        sort=meta,
+    )
+    post("tr2.start.defaults", "/traces", {"experiment_id": "{{exp_v2}}"}, {"v2b": "trace_info.request_id"})
+    post("tr2.start.second", "/traces", {"experiment_id": "{{exp_v2}}", "timestamp_ms": T0 + 2000, "tags": [kv("env", "dev")]}, {"v2c": "trace_info.request_id"})
+    post("tr2.start.no_experiment_id", "/traces", {"timestamp_ms": T0})
+    post("tr2.start.bad_experiment_id", "/traces", {"experiment_id": "abc"})
+    post("tr2.start.experiment_id_number", "/traces", {"experiment_id": 1})
+    post("tr2.start.unknown_experiment", "/traces", {"experiment_id": "987654"})
+    post("tr2.start.bad_timestamp", "/traces", {"experiment_id": "{{exp_v2}}", "timestamp_ms": "12x"})
+    post("tr2.start.tag_without_key", "/traces", {"experiment_id": "{{exp_v2}}", "tags": [{"value": "x"}]})
+    post("tr2.start.tags_as_map", "/traces", {"experiment_id": "{{exp_v2}}", "tags": {"a": "b"}})
+    post("tr2.start.metadata_empty_key", "/traces", {"experiment_id": "{{exp_v2}}", "request_metadata": [{"key": ""}]})
+
+    end = "/traces/{{v2a}}"
+    call(
+        "tr2.end.ok",
+        "PATCH",
+        end,
+        {
+            "timestamp_ms": T0 + 1250,
+            "status": "OK",
+            "request_metadata": [kv("step", "2")],
+            "tags": [kv("mlflow.traceName", "renamed"), kv("env", "staging")],
+        },
+        sort=meta,
+    )
+    call("tr2.end.status_number", "PATCH", "/traces/{{v2c}}", {"timestamp_ms": T0 + 2500, "status": 2})
+    call("tr2.end.status_unknown_number", "PATCH", "/traces/{{v2b}}", {"timestamp_ms": 5, "status": 7})
+    call("tr2.end.bad_timestamp", "PATCH", "/traces/{{v2b}}", {"timestamp_ms": "x", "status": "OK"})
+    call("tr2.end.no_status", "PATCH", "/traces/{{v2b}}", {"timestamp_ms": 5})
+    call("tr2.end.unknown_trace", "PATCH", f"/traces/{NO_RUN}", {"timestamp_ms": 5, "status": "OK"})
+
+    get("tr2.get.ended", "/traces/{{v2a}}/info", sort=meta)
+    get("tr2.get.still_running", "/traces/{{v2b}}/info")
+    get("tr2.get.missing", f"/traces/{NO_RUN}/info")
+    get("tr2.get.v3_trace", f"/traces/{TR2}/info", sort=meta)
+
+    listed = ["traces[].request_metadata"]
+    get("tr2.search.default", "/traces", {"experiment_ids": "{{exp_v2}}"}, sort=listed)
+    get("tr2.search.filter", "/traces", {"experiment_ids": "{{exp_v2}}", "filter": "status = 'OK' AND tags.env = 'staging'"}, sort=listed)
+    get("tr2.search.order_by", "/traces", {"experiment_ids": "{{exp_v2}}", "order_by": ["timestamp_ms ASC"]}, sort=listed)
+    get("tr2.search.page1", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "2"}, {"v2_tok": "next_page_token"}, sort=listed)
+    get("tr2.search.page2", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "2", "page_token": "{{v2_tok}}"}, sort=listed)
+    get("tr2.search.two_experiments", "/traces", {"experiment_ids": ["{{exp_v2}}", "{{exp_s}}"], "filter": "tags.env = 'prod'"}, sort=listed)
+    get("tr2.search.no_match", "/traces", {"experiment_ids": "{{exp_v2}}", "filter": "name = 'none'"})
+    get("tr2.search.no_experiment_ids", "/traces")
+    get("tr2.search.max_results_over_500", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "501"})
+    get("tr2.search.max_results_zero", "/traces", {"experiment_ids": "{{exp_v2}}", "max_results": "0"})
+    get("tr2.search.bad_filter", "/traces", {"experiment_ids": "{{exp_v2}}", "filter": "status = 'OK' OR status = 'ERROR'"})
+    get("tr2.search.bad_page_token", "/traces", {"experiment_ids": "{{exp_v2}}", "page_token": "xx"})
+
+
+# ============================================================================================
+# Trace search filters (SearchTracesV3) over traces with spans: spans sent as OTLP/JSON to
+# /v1/traces, then StartTraceV3 for tags and metadata, assessments through the REST API. Trace ids
+# are masked, so each trace is told apart by its name tag (alpha, beta, gamma).
+
+TF = ["tr-0f0e0d0c0b0a09080706050403020100", "tr-1f0e0d0c0b0a09080706050403020100", "tr-2f0e0d0c0b0a09080706050403020100"]
+
+
+def _otlp_trace(trace_id: str, n: int, child: str, child_type: str, model: str, question: str, error: bool) -> str:
+    """Two spans as OTLP/JSON, attribute values plain strings as MLflow's client sends them."""
+    import json as _json
+
+    start = (T0 + 10_000 * (n + 1)) * 1_000_000
+
+    def attr(key, value):
+        return {"key": key, "value": {"stringValue": value}}
+
+    root_id, child_id = f"{n + 1:x}" * 16, f"{n + 10:x}" * 16
+    spans = [
+        {
+            "traceId": trace_id[3:], "spanId": root_id, "name": "root", "kind": 1,
+            "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + 300_000_000),
+            "attributes": [attr("mlflow.spanType", "CHAIN"), attr("mlflow.spanInputs", question)],
+            "status": {"code": 2 if error else 1},
+        },
+        {
+            "traceId": trace_id[3:], "spanId": child_id, "parentSpanId": root_id, "name": child, "kind": 1,
+            "startTimeUnixNano": str(start + 1_000_000), "endTimeUnixNano": str(start + 200_000_000),
+            "attributes": [attr("mlflow.spanType", child_type), attr("model", model),
+                           attr("mlflow.spanOutputs", "Rome" if n else "Paris")],
+            "status": {"code": 1},
+        },
+    ]
+    return _json.dumps({"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": [{"scope": {"name": "diff"}, "spans": spans}]}]})
+
+
+def trace_filters() -> None:
+    post("trf.exp", "/experiments/create", {"name": "diff-trace-filters"}, {"exp_f": "experiment_id"})
+    location = {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "{{exp_f}}"}}
+    setups = [
+        ("alpha", "retrieve", "RETRIEVER", "gpt-4", "What is MLflow?", False, {"env": "dev"},
+         {"mlflow.trace.session": "s1", "mlflow.sourceRun": "{{s1}}"}, "cr-a"),
+        ("beta", "llm", "LLM", "claude-3", "Where is Rome?", True, {"env": "prod", "team": "x"},
+         {"mlflow.trace.tokenUsage": '{"input_tokens": 5, "output_tokens": 7, "total_tokens": 12}'}, "cr-b"),
+        ("gamma", "llm", "TOOL", "gpt-4o", "Capital of France", False, {"env": "dev"},
+         {"mlflow.trace.session": "s1"}, None),
+    ]
+    for n, (name, child, ctype, model, question, error, tags, metadata, crid) in enumerate(setups):
+        raw(
+            f"trf.otlp.{name}", "POST", "/v1/traces",
+            body=_otlp_trace(TF[n], n, child, ctype, model, question, error),
+            headers={"Content-Type": "application/json", "x-mlflow-experiment-id": "{{exp_f}}"},
+        )
+        info = {
+            "trace_id": TF[n], "trace_location": location, "request_time": _iso(T0 + 10_000 * (n + 1)),
+            "execution_duration": "0.300s", "state": "ERROR" if error else "OK",
+            "tags": {"mlflow.traceName": name, **tags}, "trace_metadata": metadata,
+        }
+        if crid:
+            info["client_request_id"] = crid
+        # MLflow's answer to a StartTraceV3 that merges into the trace its spans made leaves out the
+        # tags it stored (read back later they are there); the searches below compare them.
+        _add({"name": f"trf.start.{name}", "method": "POST", "path": V3 + "/traces", "json": {"trace": {"trace_info": info}},
+              "mask": ["trace.trace_info.tags", "trace.trace_info.trace_metadata", "trace.trace_info.request_preview",
+                       "trace.trace_info.response_preview"]})
+
+    created = _iso(T0 + 100_000)
+
+    def assess(label, n, body):
+        body = {"trace_id": TF[n], "source": {"source_type": "HUMAN", "source_id": "bob"}, "create_time": created,
+                "last_update_time": created, **body}
+        _add({"name": f"trf.assess.{label}", "method": "POST", "path": V3 + f"/traces/{TF[n]}/assessments",
+              "json": {"assessment": body}, "mask": ["assessment"]})
+
+    assess("beta_quality", 1, {"assessment_name": "quality", "feedback": {"value": 0.8}})
+    assess("gamma_quality", 2, {"assessment_name": "quality", "feedback": {"value": True}})
+    assess("gamma_tone", 2, {"assessment_name": "tone", "feedback": {"value": "friendly"}})
+    assess("alpha_tone", 0, {"assessment_name": "tone", "feedback": {"value": "curt"}})
+    assess("alpha_answer", 0, {"assessment_name": "answer", "expectation": {"value": "Paris"}})
+    # A session-level assessment: logged on alpha, it counts for gamma too (same session s1).
+    assess("alpha_session", 0, {"assessment_name": "coherent", "feedback": {"value": "yes"}, "metadata": {"mlflow.trace.session": "s1"}})
+
+    def search(label, flt):
+        _add({
+            "name": f"trf.search.{label}", "method": "POST", "path": V3 + "/traces/search",
+            "json": {"locations": [location], "filter": flt, "max_results": 10},
+            # Only which traces come back (and in what order) is compared here.
+            "mask": ["traces.[].trace_metadata", "traces.[].assessments", "traces.[].request_preview",
+                     "traces.[].response_preview", "traces.[].execution_duration", "traces.[].request_time"],
+        })
+
+    for label, flt in [
+        ("status_rlike", "status RLIKE '^E'"),
+        ("status_rlike_inline_flag", "status RLIKE '(?i)ok'"),
+        ("name_rlike", "name RLIKE 'a$'"),
+        ("name_rlike_bad_pattern", "name RLIKE '['"),
+        ("name_is_null", "name IS NULL"),
+        ("name_is_not_null", "tags.`mlflow.traceName` IS NOT NULL"),
+        ("name_in_refused", "name IN ('alpha', 'beta')"),
+        ("tags_name_is_trace_name", "tags.name = 'alpha'"),
+        ("client_request_id_rlike", "client_request_id RLIKE 'b$'"),
+        ("client_request_id_in", "client_request_id IN ('cr-a', 'cr-b')"),
+        ("client_request_id_is_null_refused", "client_request_id IS NULL"),
+        ("tag_rlike", "tags.env RLIKE '^p'"),
+        ("tag_in_refused", "tags.env IN ('dev')"),
+        ("metadata_rlike", "metadata.`mlflow.trace.session` RLIKE '1$'"),
+        ("run_id_not_equal", "run_id != '{{s1}}'"),
+        ("run_id_like", "run_id LIKE '%'"),
+        ("run_id_is_null", "run_id IS NULL"),
+        ("run_id_in_refused", "run_id IN ('{{s1}}')"),
+        ("timestamp_text_value", f"timestamp_ms > '{T0}'"),
+        ("end_time_text_value", "end_time_ms > '5'"),
+        ("timestamp_bare_text_refused", "timestamp = 'x'"),
+        ("timestamp_bare_integer", f"timestamp > {T0 + 15_000}"),
+        ("text_bare_refused", "text LIKE '%Rome%'"),
+        ("trace_text", "trace.text LIKE '%Rome%'"),
+        ("trace_text_and_span", "trace.text ILIKE '%rome%' AND span.name = 'llm'"),
+        # Span conditions hold on one span: beta's question is on its root, not on its llm span.
+        ("trace_text_same_span", "trace.text ILIKE '%where%' AND span.name = 'llm'"),
+        ("span_name_rlike", "span.name RLIKE '^r'"),
+        ("span_type_in", "span.type IN ('LLM', 'TOOL')"),
+        ("span_status_rlike", "span.status RLIKE 'ERR'"),
+        ("span_attribute_rlike", "span.attributes.model RLIKE 'gpt'"),
+        ("span_attribute_rlike_anchored", "span.attributes.model RLIKE '^gpt-4$'"),
+        ("span_attribute_equals", "span.attributes.model = 'gpt-4'"),
+        ("span_attribute_not_equals", "span.attributes.model != 'gpt-4'"),
+        ("span_attribute_empty_name", "span.attributes. = 'x'"),
+        ("span_lowercase_comparator", "span.name like 'l%'"),
+        ("span_is_null_refused", "span.name IS NULL"),
+        ("span_unknown_field", "span.foo = 'x'"),
+        ("feedback_rlike", "feedback.tone RLIKE 'ur'"),
+        ("feedback_number_equals_refused", "feedback.quality = 0.8"),
+        ("feedback_text_greater_refused", "feedback.quality > '0.5'"),
+        ("feedback_list_refused", "feedback.quality IN ('x')"),
+        ("feedback_empty_name", "feedback.`` = 'x'"),
+        ("feedback_session_level", "feedback.coherent = 'yes'"),
+        ("feedback_session_level_is_null", "feedback.coherent IS NULL"),
+        ("expectation_rlike", "expectation.answer RLIKE 'Par'"),
+        ("issue_bad_field", "issue.foo = 'x'"),
+        ("issue_bad_comparator", "issue.id != 'x'"),
+        ("issue_number", "issue.id = 5"),
+        ("prompt_bad_value", "prompt = 'bad'"),
+        ("prompt_not_equal_refused", "prompt != 'p/1'"),
+        ("token_usage_equals", """metadata.`mlflow.trace.tokenUsage` = '{"input_tokens": 5, "output_tokens": 7, "total_tokens": 12}'"""),
+        ("token_usage_equals_other_form", """metadata.`mlflow.trace.tokenUsage` = '{"input_tokens":5}'"""),
+        ("token_usage_not_equals", """metadata.`mlflow.trace.tokenUsage` != '{"input_tokens": 5}'"""),
+        ("token_usage_like_refused", "metadata.`mlflow.trace.tokenUsage` LIKE '%'"),
+        ("numeric_comparator_refused", "timestamp_ms LIKE '1%'"),
+        ("string_comparator_refused", "status > 'A'"),
+        ("unquoted_value", "tags.env = dev"),
+        ("list_with_equals_refused", "status = ('OK')"),
+    ]:
+        search(label, flt)
 
 
 # ============================================================================================
@@ -1678,6 +1901,8 @@ def build_corpus() -> list[dict]:
     datasets()
     traces()
     trace_metrics()
+    traces_v2()
+    trace_filters()
     logged_models()
     workspaces()
     names = [c["name"] for c in _cases]
