@@ -14,6 +14,7 @@ import {
   upsertKeyValues,
   type TraceInfoRecord,
 } from './traces.js';
+import { canonicalTraceMetadata } from './trace-analytics.js';
 
 /** MLflow's limits on what it keeps in columns: the trace name and the session id. */
 const MAX_TRACE_NAME_CHARS = 4096;
@@ -76,7 +77,12 @@ export async function startTraceV2(
       ...tags,
       [ARTIFACT_LOCATION_TAG]: traceArtifactLocation(experiment.artifact_location, requestId),
     });
-    await upsertKeyValues(trx, 'trace_request_metadata', requestId, input.metadata);
+    await upsertKeyValues(
+      trx,
+      'trace_request_metadata',
+      requestId,
+      canonicalTraceMetadata(input.metadata),
+    );
     return getTraceInfo(trx, requestId);
   });
 }
@@ -111,7 +117,12 @@ export async function endTraceV2(
       })
       .where('request_id', '=', requestId)
       .execute();
-    await upsertKeyValues(trx, 'trace_request_metadata', requestId, input.metadata);
+    await upsertKeyValues(
+      trx,
+      'trace_request_metadata',
+      requestId,
+      canonicalTraceMetadata(input.metadata),
+    );
     await upsertKeyValues(trx, 'trace_tags', requestId, tags);
     return getTraceInfo(trx, requestId);
   });

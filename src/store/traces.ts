@@ -7,6 +7,7 @@ import { MlflowError } from '../errors.js';
 import type { Database, TraceInfoTable, AssessmentsTable } from './schema.js';
 import { assertExperimentActive, type Db } from './experiments.js';
 import { getRun } from './runs.js';
+import { canonicalTraceMetadata } from './trace-analytics.js';
 
 export const TRACE_NAME_TAG = 'mlflow.traceName';
 export const ARTIFACT_LOCATION_TAG = 'mlflow.artifactLocation';
@@ -214,7 +215,7 @@ export async function startTrace(
       [ARTIFACT_LOCATION_TAG]: traceArtifactLocation(experiment.artifact_location, input.traceId),
     });
     await upsertKeyValues(trx, 'trace_request_metadata', input.traceId, {
-      ...input.metadata,
+      ...canonicalTraceMetadata(input.metadata),
       [INFO_FINALIZED_KEY]: 'true',
     });
     return getTraceInfo(trx, input.traceId);

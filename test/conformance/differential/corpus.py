@@ -1348,10 +1348,8 @@ def trace_metrics() -> None:
     def v3(name, path, body, **kw):
         return _add({"name": name, "method": "POST", "path": V3 + path, "json": body, **kw})
 
-    # MLflow rewrites token usage metadata into its normal form when it stores it (6.0 -> 6,
-    # "26" -> 26, non-counts dropped); trackd's StartTraceV3 keeps the text as sent (a known gap
-    # of StartTraceV3, not of these endpoints). Those answers are masked; the metrics below read
-    # the values the same way on both servers.
+    # Both servers rewrite token usage metadata into MLflow's normal form when they store it
+    # (6.0 -> 6, "26" -> 26, non-counts dropped): the StartTraceV3 answers show it.
     def start(name, trace_id, offset, state, duration, trace_name, metadata, mask=()):
         info = {
             "trace_id": trace_id,
@@ -1378,13 +1376,11 @@ def trace_metrics() -> None:
             "mlflow.trace.session": "s1",
             "mlflow.trace.tokenUsage": '{"input_tokens": 20, "output_tokens": 6.0, "total_tokens": "26", "cache_read_input_tokens": 3}',
         },
-        mask=["trace"],
     )
     start("tm.start.three", TM3, 61_000, "ERROR", "0.100s", "agent", {"mlflow.trace.session": "s2"})
     start(
         "tm.start.four", TM4, 3_600_000, "OK", "0.025s", "agent",
         {"mlflow.trace.tokenUsage": '{"input_tokens": 1.5, "output_tokens": true, "total_tokens": 2}'},
-        mask=["trace"],
     )
     for i, (trace_id, name, value) in enumerate(
         [(TM1, "quality", True), (TM2, "quality", False), (TM3, "quality", "yes"), (TM4, "quality", "maybe"),
