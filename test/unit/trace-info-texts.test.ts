@@ -6,6 +6,10 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationProvider } from '../../migrations/project/index.js';
+import { traceInfoText } from '../../src/api/traces/trace-json.js';
+import { ProjectRegistry } from '../../src/store/projects.js';
+import { loadTraceInfoTexts } from '../../src/store/trace-info-text.js';
+import { loadTraceInfos } from '../../src/store/traces.js';
 import { otlpProtobuf } from '../support/otlp.js';
 import { post, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -224,5 +228,71 @@ describe('trace texts through the API', () => {
       sqlite.prepare('select request_id from trace_info_texts order by request_id').all(),
     ).toEqual([{ request_id: traceId(2) }]);
     expectTextsMatchRows(sqlite);
+  });
+});
+
+describe('TraceInfoV3 text written by SQLite', () => {
+  it('is the text traceInfoText writes, character for character', async () => {
+    const t = await startTestApp();
+    try {
+      const experimentId = (await post(t, '/api/2.0/mlflow/experiments/create', { name: 'x' })).body
+        .experiment_id;
+      const odd = 'quote " backslash \\ newline \n tab \t nul-ish \u0001 é 😀 \u2028 </script>';
+      const traces = [
+        { ms: 1_700_000_000_000, duration: '0s', name: odd, preview: odd, tags: { a: odd } },
+        {
+          ms: 1_700_000_000_007,
+          duration: '12.345s',
+          name: undefined,
+          preview: undefined,
+          tags: {},
+        },
+        { ms: -86_400_123, duration: '1s', name: 'before 1970', preview: '', tags: { z: '' } },
+        { ms: 253_402_300_799_999, duration: '0.001s', name: 'last ms of 9999', tags: {} },
+        { ms: 1_000, duration: '-1.5s', name: 'negative duration', tags: {} },
+      ];
+      const ids: string[] = [];
+      for (const [n, x] of traces.entries()) {
+        const traceId = `tr-${String(n).padStart(32, '0')}`;
+        ids.push(traceId);
+        const res = await post(t, '/api/3.0/mlflow/traces', {
+          trace: {
+            trace_info: {
+              trace_id: traceId,
+              client_request_id: n === 0 ? odd : undefined,
+              trace_location: {
+                type: 'MLFLOW_EXPERIMENT',
+                mlflow_experiment: { experiment_id: experimentId },
+              },
+              request_time: new Date(x.ms).toISOString(),
+              execution_duration: x.duration,
+              request_preview: x.preview,
+              response_preview: x.preview,
+              state: n % 2 ? 'ERROR' : 'OK',
+              tags: x.name === undefined ? x.tags : { 'mlflow.traceName': x.name, ...x.tags },
+              trace_metadata: n === 1 ? {} : { [odd]: odd, 'mlflow.user': 'u' },
+            },
+          },
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+      const registry = new ProjectRegistry(t.dataDir);
+      const { context, release } = await registry.acquire('default', false);
+      try {
+        const { texts, others } = await loadTraceInfoTexts(context.db, [...ids, 'tr-unknown']);
+        // Only the negative duration is left to JS; nothing unknown is reported.
+        expect(others).toEqual([ids[4]]);
+        const infos = await loadTraceInfos(context.db, ids);
+        for (const id of ids.slice(0, 4)) {
+          expect(texts.get(id), id).toBe(traceInfoText(infos.get(id)!));
+          expect(() => JSON.parse(texts.get(id)!) as unknown).not.toThrow();
+        }
+      } finally {
+        release();
+        await registry.closeAll();
+      }
+    } finally {
+      await t.close();
+    }
   });
 });

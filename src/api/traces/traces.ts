@@ -24,6 +24,7 @@ import {
   type TraceInfoRecord,
 } from '../../store/traces.js';
 import type { Db } from '../../store/experiments.js';
+import { loadTraceInfoTexts } from '../../store/trace-info-text.js';
 import { int64, requiredString } from '../wire/fields.js';
 import { createPageToken, parsePageToken } from '../../search/page-token.js';
 import { searchTraceIds } from '../../search/trace-search.js';
@@ -96,6 +97,16 @@ async function fullTrace(
   }
 }
 
+/** The TraceInfoV3 texts of the traces found, in the order of `ids` (SQLite writes most). */
+async function traceInfoTexts(db: Db, ids: string[]): Promise<string[]> {
+  const { texts, others } = await loadTraceInfoTexts(db, ids);
+  const infos = others.length > 0 ? await loadTraceInfos(db, others) : undefined;
+  return ids.flatMap((id) => {
+    const text = texts.get(id) ?? (infos?.has(id) ? traceInfoText(infos.get(id)!) : undefined);
+    return text === undefined ? [] : [text];
+  });
+}
+
 function complete(info: TraceInfoRecord, spanCount: number): boolean {
   if (spanCount === 0) return false;
   const stats = traceMetadata(info)[SIZE_STATS_KEY];
@@ -149,8 +160,7 @@ const searchEndpoint = endpoint({
       offset,
     });
     if (ids.length === 0) return {};
-    const infos = await loadTraceInfos(project.db, ids);
-    const traces = ids.flatMap((id) => (infos.has(id) ? [traceInfoText(infos.get(id)!)] : []));
+    const traces = await traceInfoTexts(project.db, ids);
     // MLflow hands out a token whenever the page is full, even if nothing follows.
     const token =
       ids.length === maxResults
@@ -270,10 +280,7 @@ export const traceEndpoints: Endpoint[] = [
     }),
     response: z.object({ trace_infos: z.array(traceInfoSchema).optional() }),
     handler: async ({ trace_ids }, { project }) => {
-      const infos = await loadTraceInfos(project.db, trace_ids);
-      const list = trace_ids.flatMap((id) =>
-        infos.has(id) ? [traceInfoText(infos.get(id)!)] : [],
-      );
+      const list = await traceInfoTexts(project.db, trace_ids);
       return jsonText(list.length ? `{"trace_infos":[${list.join(',')}]}` : '{}');
     },
   }),
