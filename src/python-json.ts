@@ -133,12 +133,20 @@ function floatText(value: number): string {
   return pyFloat(value);
 }
 
-/** `json.dumps(value[, sort_keys=True])` with the default separators. */
-export function pyDumps(value: PyJson, opts: { sortKeys?: boolean } = {}): string {
+/**
+ * `json.dumps(value[, sort_keys=True][, ensure_ascii=False])` with the default separators.
+ * (Without ensure_ascii, a lone surrogate is written escaped where Python writes it raw.)
+ */
+export function pyDumps(
+  value: PyJson,
+  opts: { sortKeys?: boolean; ensureAscii?: boolean } = {},
+): string {
   if (value === null) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
-  if (typeof value === 'string') return pyJsonString(value);
+  if (typeof value === 'string') {
+    return opts.ensureAscii === false ? JSON.stringify(value) : pyJsonString(value);
+  }
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof PyFloat) return floatText(value.value);
   if (Array.isArray(value)) return `[${value.map((v) => pyDumps(v, opts)).join(', ')}]`;
@@ -146,7 +154,8 @@ export function pyDumps(value: PyJson, opts: { sortKeys?: boolean } = {}): strin
   // Python sorts str keys by code point; JS's default sort compares UTF-16 units. They differ
   // only for astral characters against U+E000–U+FFFF, which keys here do not hold in practice.
   if (opts.sortKeys) keys.sort();
-  return `{${keys.map((k) => `${pyJsonString(k)}: ${pyDumps(value.get(k)!, opts)}`).join(', ')}}`;
+  const key = (k: string) => (opts.ensureAscii === false ? JSON.stringify(k) : pyJsonString(k));
+  return `{${keys.map((k) => `${key(k)}: ${pyDumps(value.get(k)!, opts)}`).join(', ')}}`;
 }
 
 export function isPyDict(value: PyJson | undefined): value is PyDict {

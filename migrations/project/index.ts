@@ -10,6 +10,7 @@ import * as m0006 from './0006_metric_run_key.js';
 import * as m0007 from './0007_metric_rank_marks.js';
 import * as m0008 from './0008_traces.js';
 import * as m0009 from './0009_evaluation_datasets.js';
+import * as m0012 from './0012_span_usage.js';
 import * as m0013 from './0013_trace_search_layout.js';
 
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0007_metric_rank_marks': m0007,
   '0008_traces': m0008,
   '0009_evaluation_datasets': m0009,
+  '0012_span_usage': m0012,
   '0013_trace_search_layout': m0013,
 };
 

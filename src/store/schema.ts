@@ -290,6 +290,10 @@ export interface SpansTable {
   status: string;
   start_time_unix_nano: bigint | string;
   end_time_unix_nano: bigint | string | null;
+  /** The span's `mlflow.chat.tokenUsage` attribute (JSON text), for summing a trace's usage. */
+  token_usage: string | null;
+  /** The span's `mlflow.llm.cost` attribute (JSON text). */
+  cost: string | null;
 }
 
 /** A span in MLflow's traces.json form (JSON text with its int64 numbers written in full). */

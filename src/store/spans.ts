@@ -1,6 +1,8 @@
 // Spans of traces: one small searchable row each (`spans`) and the span as traces.json holds it
 // (`span_contents`). Logging a batch creates or widens each trace's info as MLflow's SQL store
-// does (`_log_spans_once`), all in one transaction: a batch is stored whole or not at all.
+// does (`_log_spans_once`) — previews from the root span (trace-previews.ts), token usage and
+// cost summed over the spans (trace-usage.ts) — all in one transaction: a batch is stored whole
+// or not at all.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { getExperiment, type Db } from './experiments.js';
@@ -13,6 +15,8 @@ import {
   linkTracesToRun,
   traceArtifactLocation,
 } from './traces.js';
+import { PREVIEW_FAILED, tracePreview } from './trace-previews.js';
+import { SPAN_COST, SPAN_TOKEN_USAGE, updateTraceUsage } from './trace-usage.js';
 
 export interface SpanRecord {
   /** MLflow's trace id, `tr-` + the OTel trace id in hex. */
@@ -37,13 +41,23 @@ export interface SpanBatch {
   resourceTags: Record<string, string>;
 }
 
-const PREVIEW_CHARS = 1000;
 const ROWS_PER_INSERT = 100;
 const NS_PER_MS = 1_000_000n;
 
-function preview(value: string | undefined): string | null {
-  if (value === undefined) return null;
-  return value.length > PREVIEW_CHARS ? `${value.slice(0, PREVIEW_CHARS - 3)}...` : value;
+/**
+ * The request and response previews a root span gives its trace (null where it has none).
+ * Where MLflow's preview code raises on one, it keeps the ones made before it.
+ */
+function previews(root: SpanRecord | undefined): {
+  request: string | null;
+  response: string | null;
+} {
+  const inputs = root?.attributes['mlflow.spanInputs'];
+  const outputs = root?.attributes['mlflow.spanOutputs'];
+  const request = inputs ? tracePreview(inputs, 'user') : null;
+  if (request === PREVIEW_FAILED) return { request: null, response: null };
+  const response = outputs ? tracePreview(outputs, 'assistant') : null;
+  return { request, response: response === PREVIEW_FAILED ? null : response };
 }
 
 /** Stores a batch of spans of one experiment (all or nothing) and links roots to `runId`. */
@@ -65,8 +79,16 @@ export async function logSpans(
     for (const [traceId, spans] of byTrace) {
       const root = spans.find((s) => s.parentSpanId === null);
       if (root) rootsInBatch.push(traceId);
-      await mergeTraceInfo(trx, experimentId, experiment.artifact_location, traceId, spans, root);
+      const created = await mergeTraceInfo(
+        trx,
+        experimentId,
+        experiment.artifact_location,
+        traceId,
+        spans,
+        root,
+      );
       await writeSpans(trx, spans);
+      await updateTraceUsage(trx, traceId, spans, created);
       const tags = { ...batch.resourceTags, [SPANS_LOCATION_TAG]: TRACKING_STORE };
       for (const [key, value] of Object.entries(tags)) {
         await trx
@@ -151,6 +173,7 @@ async function copySpanFacts(trx: Db, traceId: string, spans: SpanRecord[]): Pro
   }
 }
 
+/** Creates or widens the trace's info; true when this batch created it. */
 async function mergeTraceInfo(
   trx: Db,
   experimentId: number,
@@ -158,7 +181,7 @@ async function mergeTraceInfo(
   traceId: string,
   spans: SpanRecord[],
   root: SpanRecord | undefined,
-): Promise<void> {
+): Promise<boolean> {
   let minStart = spans[0].startNs;
   let maxEnd: bigint | null = null;
   for (const s of spans) {
@@ -173,6 +196,7 @@ async function mergeTraceInfo(
     .selectAll()
     .where('request_id', '=', traceId)
     .executeTakeFirst();
+  const preview = previews(root);
   if (!existing) {
     await trx
       .insertInto('trace_info')
@@ -183,8 +207,8 @@ async function mergeTraceInfo(
         execution_time_ms: endMs === null ? null : endMs - startMs,
         status: rootState,
         client_request_id: null,
-        request_preview: preview(root?.attributes['mlflow.spanInputs']),
-        response_preview: preview(root?.attributes['mlflow.spanOutputs']),
+        request_preview: preview.request,
+        response_preview: preview.response,
         trace_name: null,
       })
       .execute();
@@ -196,7 +220,7 @@ async function mergeTraceInfo(
         value: traceArtifactLocation(experimentLocation, traceId),
       })
       .execute();
-    return;
+    return true;
   }
   const finalized = await trx
     .selectFrom('trace_request_metadata')
@@ -217,15 +241,16 @@ async function mergeTraceInfo(
   if (root && (existing.status === 'IN_PROGRESS' || existing.status === 'STATE_UNSPECIFIED')) {
     update.status = rootState;
   }
-  if (root && existing.request_preview === null) {
-    update.request_preview = preview(root.attributes['mlflow.spanInputs']);
+  if (existing.request_preview === null && preview.request !== null) {
+    update.request_preview = preview.request;
   }
-  if (root && existing.response_preview === null) {
-    update.response_preview = preview(root.attributes['mlflow.spanOutputs']);
+  if (existing.response_preview === null && preview.response !== null) {
+    update.response_preview = preview.response;
   }
   if (Object.keys(update).length > 0) {
     await trx.updateTable('trace_info').set(update).where('request_id', '=', traceId).execute();
   }
+  return false;
 }
 
 async function writeSpans(trx: Db, spans: SpanRecord[]): Promise<void> {
@@ -243,6 +268,8 @@ async function writeSpans(trx: Db, spans: SpanRecord[]): Promise<void> {
           status: s.status,
           start_time_unix_nano: s.startNs,
           end_time_unix_nano: s.endNs,
+          token_usage: s.attributes[SPAN_TOKEN_USAGE] ?? null,
+          cost: s.attributes[SPAN_COST] ?? null,
         })),
       )
       .onConflict((oc) =>
@@ -253,6 +280,8 @@ async function writeSpans(trx: Db, spans: SpanRecord[]): Promise<void> {
           status: eb.ref('excluded.status'),
           start_time_unix_nano: eb.ref('excluded.start_time_unix_nano'),
           end_time_unix_nano: eb.ref('excluded.end_time_unix_nano'),
+          token_usage: eb.ref('excluded.token_usage'),
+          cost: eb.ref('excluded.cost'),
         })),
       )
       .execute();

@@ -5,6 +5,7 @@
 import { stringifyJson64, parseJson64, type JsonValue } from '../../json-int64.js';
 import type { SpanRecord } from '../../store/spans.js';
 import type { PbAnyValue, PbExportRequest, PbKeyValue, PbSpan } from './otlp-proto.js';
+import { translateSpan } from './otel/translate.js';
 
 export const STATUS_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'] as const;
 const STATUS_SHORT = ['UNSET', 'OK', 'ERROR'] as const;
@@ -86,6 +87,16 @@ export function convertRequest(request: PbExportRequest): ConvertedBatch {
   return { spans, resourceTags };
 }
 
+function sentType(stored: string | undefined): string | null {
+  if (stored === undefined) return null;
+  try {
+    const parsed = JSON.parse(stored) as unknown;
+    return typeof parsed === 'string' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 function convertSpan(span: PbSpan): SpanRecord {
   if (!span.traceId?.length || !span.spanId?.length) {
     throw new SpanConversionError('trace_id and span_id are required');
@@ -106,21 +117,15 @@ function convertSpan(span: PbSpan): SpanRecord {
   const startNs = BigInt(span.startTimeUnixNano.toString());
   const endRaw = BigInt(span.endTimeUnixNano.toString());
   const endNs = endRaw === 0n ? null : endRaw;
-  const spanType = attributes['mlflow.spanType'];
-  let type: string | null = null;
-  if (spanType !== undefined) {
-    try {
-      const parsed = JSON.parse(spanType) as unknown;
-      type = typeof parsed === 'string' ? parsed : null;
-    } catch {
-      type = null;
-    }
-  }
+  // The searchable type is the one the span was sent with, as MLflow's store keeps it (its span
+  // row is written from the span before translation); the translated type is in the content.
+  const type = sentType(attributes['mlflow.spanType']);
   const events = (span.events ?? []).map((e) => ({
     name: e.name,
     time_unix_nano: BigInt(e.timeUnixNano.toString()),
     attributes: keyValuesToJson(e.attributes),
   }));
+  translateSpan(attributes, events);
   const content = stringifyJson64({
     trace_id: b64(Buffer.from(traceIdHex, 'hex')),
     span_id: b64(Buffer.from(spanIdHex, 'hex')),
