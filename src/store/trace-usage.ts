@@ -218,19 +218,20 @@ export async function updateTraceUsage(
     if (cost !== undefined) cost = aggregateNodes(costNodes, COST_KEYS, new PyFloat(0));
   }
 
-  const writes: [string, string | undefined][] = [
-    [
-      TOKEN_USAGE_KEY,
-      usage && mergedMetadata(ALL_TOKEN_KEYS, existing.get(TOKEN_USAGE_KEY), usage, tokenCount),
-    ],
-    [COST_KEY, cost && mergedMetadata(COST_KEYS, existing.get(COST_KEY), cost, finiteFloat)],
-  ];
-  for (const [key, value] of writes) {
-    if (value === undefined) continue;
-    await trx
-      .insertInto('trace_request_metadata')
-      .values({ request_id: traceId, key, value })
-      .onConflict((oc) => oc.columns(['request_id', 'key']).doUpdateSet({ value }))
-      .execute();
-  }
+  const rows: { request_id: string; key: string; value: string }[] = [];
+  const usageText =
+    usage && mergedMetadata(ALL_TOKEN_KEYS, existing.get(TOKEN_USAGE_KEY), usage, tokenCount);
+  if (usageText !== undefined)
+    rows.push({ request_id: traceId, key: TOKEN_USAGE_KEY, value: usageText });
+  const costText = cost && mergedMetadata(COST_KEYS, existing.get(COST_KEY), cost, finiteFloat);
+  if (costText !== undefined) rows.push({ request_id: traceId, key: COST_KEY, value: costText });
+  if (rows.length === 0) return;
+  // One statement for both: a batch of spans pays for one round of query building, not two.
+  await trx
+    .insertInto('trace_request_metadata')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['request_id', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+    )
+    .execute();
 }

@@ -75,14 +75,19 @@ export function tokensFrom(keys: {
   total?: string;
   cacheRead?: string;
   cacheCreation?: string;
-}): (span: SpanView) => RawTokens {
-  return (span) => ({
-    input: keys.input === undefined ? undefined : span.raw(keys.input),
-    output: keys.output === undefined ? undefined : span.raw(keys.output),
-    total: keys.total === undefined ? undefined : span.raw(keys.total),
-    cacheRead: keys.cacheRead === undefined ? undefined : span.raw(keys.cacheRead),
-    cacheCreation: keys.cacheCreation === undefined ? undefined : span.raw(keys.cacheCreation),
-  });
+}): (span: SpanView) => RawTokens | undefined {
+  const all = Object.values(keys);
+  return (span) => {
+    // Most spans carry none of a convention's token keys: no object for them.
+    if (!all.some((k) => span.has(k))) return undefined;
+    return {
+      input: keys.input === undefined ? undefined : span.raw(keys.input),
+      output: keys.output === undefined ? undefined : span.raw(keys.output),
+      total: keys.total === undefined ? undefined : span.raw(keys.total),
+      cacheRead: keys.cacheRead === undefined ? undefined : span.raw(keys.cacheRead),
+      cacheCreation: keys.cacheCreation === undefined ? undefined : span.raw(keys.cacheCreation),
+    };
+  };
 }
 
 /** The first of `keys` holding a truthy value, as stored. */

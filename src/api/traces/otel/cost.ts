@@ -44,8 +44,23 @@ function perToken(prices: Prices, index: number): number | undefined {
   return value === null || value === undefined ? undefined : value / 1_000_000;
 }
 
+// Spans name few distinct models: a lookup (a scan of every provider when none is given) is
+// remembered, up to a bound.
+const lookups = new Map<string, Prices | null>();
+const MAX_LOOKUPS = 4096;
+
 /** The model's prices: under `provider` when given (even unpriced), else the first priced one. */
 function lookup(model: string, provider: string | undefined): Prices | undefined {
+  const cacheKey = `${provider ?? ''}\n${model}`;
+  const cached = lookups.get(cacheKey);
+  if (cached !== undefined) return cached ?? undefined;
+  const prices = find(model, provider);
+  if (lookups.size >= MAX_LOOKUPS) lookups.clear();
+  lookups.set(cacheKey, prices ?? null);
+  return prices;
+}
+
+function find(model: string, provider: string | undefined): Prices | undefined {
   const { providers, byProvider } = loadTable();
   const bare = model.includes('/') ? model.slice(model.indexOf('/') + 1) : model;
   if (provider !== undefined) return byProvider.get(provider)?.get(bare);

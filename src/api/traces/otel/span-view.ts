@@ -78,10 +78,13 @@ export function jsonTextTruthy(text: string): boolean {
 
 /** `json.dumps(value, ensure_ascii=False)` as MLflow's dump_span_attribute_value writes it. */
 export function dumpAttribute(value: PyJson): string {
-  return pyDumps(value, { ensureAscii: false });
+  return typeof value === 'string' ? JSON.stringify(value) : pyDumps(value, DUMP_OPTIONS);
 }
 
+const DUMP_OPTIONS = { ensureAscii: false };
+
 const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+const PLAIN_INT = /^-?(?:0|[1-9]\d*)$/;
 
 /** Python's `int(text)` for a decimal string, or undefined where it raises. */
 export function pyIntOfText(text: string): bigint | undefined {
@@ -97,6 +100,8 @@ export function parseCount(value: PyJson | string | undefined): bigint | boolean
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'bigint') return value;
   if (typeof value !== 'string') return undefined;
+  // The common case, an OTLP int stored as its digits, needs no JSON parser.
+  if (PLAIN_INT.test(value)) return BigInt(value);
   const parsed = loadsOrText(value);
   if (typeof parsed === 'bigint' || typeof parsed === 'boolean') return parsed;
   if (typeof parsed === 'string' && parsed !== value) {
@@ -159,8 +164,20 @@ export class SpanView {
     return undefined;
   }
 
-  set(key: string, text: string): void {
+  /** Sets an attribute's stored text; `decoded` (its value) spares decoding it again. */
+  set(key: string, text: string, decoded?: PyJson): void {
     this.attributes[key] = text;
-    this.decodedCache?.delete(key);
+    if (decoded !== undefined) {
+      this.decodedCache ??= new Map();
+      this.decodedCache.set(key, decoded);
+    } else {
+      this.decodedCache?.delete(key);
+    }
+  }
+
+  /** `json.loads(attributes[key])`: the decoded value, throwing where the text is not JSON. */
+  strictDecoded(key: string): PyJson {
+    const cached = this.decodedCache?.get(key);
+    return cached !== undefined ? cached : pyLoads(this.raw(key) ?? '');
   }
 }

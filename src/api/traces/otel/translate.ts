@@ -4,7 +4,7 @@
 // cost. Conventions are consulted in MLflow's order; the first with an answer wins, and nothing a
 // span already carries is replaced (but an UNKNOWN type is). A span with no attribute or event any
 // convention reads (e.g. one made by MLflow's own client) costs one look at its keys.
-import { pyLoads, pyTruthy, type PyJson } from '../../../python-json.js';
+import { PyFloat, pyLoads, pyTruthy, type PyJson } from '../../../python-json.js';
 import type { Convention, RawTokens } from './convention.js';
 import { claudeCode } from './conventions/claude-code.js';
 import { geminiCli } from './conventions/gemini-cli.js';
@@ -120,16 +120,37 @@ function modelFromPayload(text: string | undefined): { found: boolean; model?: s
   if (text === undefined || !text.includes('"model"') || text.trimStart()[0] !== '{') {
     return { found: false };
   }
-  let payload: PyJson;
+  // The native parser is several times faster on large payloads; Python's extras (NaN,
+  // Infinity) are left to ours.
+  let model: PyJson | undefined;
   try {
-    payload = pyLoads(text);
+    const payload = JSON.parse(text) as unknown;
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      return { found: false };
+    }
+    const value = (payload as Record<string, unknown>).model;
+    model = typeof value === 'string' ? value : value === undefined ? undefined : pyOf(value);
   } catch {
-    return { found: false };
+    try {
+      const payload = pyLoads(text);
+      if (!(payload instanceof Map)) return { found: false };
+      model = payload.get('model');
+    } catch {
+      return { found: false };
+    }
   }
-  if (!(payload instanceof Map)) return { found: false };
-  const model = payload.get('model');
-  if (!pyTruthy(model)) return { found: false };
+  if (model === undefined || !pyTruthy(model)) return { found: false };
   return { found: true, model: typeof model === 'string' ? model : undefined };
+}
+
+/** Enough of a natively parsed value for Python's truthiness test. */
+function pyOf(value: unknown): PyJson {
+  if (typeof value === 'number') return new PyFloat(value);
+  if (Array.isArray(value)) return value.length > 0 ? [null] : [];
+  if (value !== null && typeof value === 'object') {
+    return new Map(Object.keys(value).map((k) => [k, null]));
+  }
+  return value as PyJson;
 }
 
 function modelName(span: SpanView, speaks: boolean): PyJson | undefined {
@@ -147,10 +168,11 @@ function setCost(span: SpanView): void {
   let usage: PyJson;
   let provider: PyJson | undefined;
   try {
-    usage = pyLoads(span.raw(SpanAttribute.TOKEN_USAGE)!);
-    model = pyLoads(span.raw(SpanAttribute.MODEL)!);
-    const providerText = span.raw(SpanAttribute.PROVIDER);
-    provider = providerText === undefined ? undefined : pyLoads(providerText);
+    usage = span.strictDecoded(SpanAttribute.TOKEN_USAGE);
+    model = span.strictDecoded(SpanAttribute.MODEL);
+    provider = span.has(SpanAttribute.PROVIDER)
+      ? span.strictDecoded(SpanAttribute.PROVIDER)
+      : undefined;
   } catch {
     return;
   }
@@ -171,11 +193,13 @@ export function translateSpan(
   if (speaks) translateConventions(span);
   if (!span.has(SpanAttribute.MODEL)) {
     const model = modelName(span, speaks);
-    if (model !== undefined) span.set(SpanAttribute.MODEL, dumpAttribute(model));
+    if (model !== undefined) span.set(SpanAttribute.MODEL, dumpAttribute(model), model);
   }
   if (speaks && !span.has(SpanAttribute.PROVIDER)) {
     const provider = first(CONVENTIONS, (c) => c.modelProvider?.(span));
-    if (provider !== undefined) span.set(SpanAttribute.PROVIDER, dumpAttribute(provider));
+    if (provider !== undefined) {
+      span.set(SpanAttribute.PROVIDER, dumpAttribute(provider), provider);
+    }
   }
   if (
     !span.has(SpanAttribute.COST) &&
@@ -213,7 +237,7 @@ function translateConventions(span: SpanView): void {
   }
   if (!span.has(SpanAttribute.TOKEN_USAGE)) {
     const usage = tokenUsage(span);
-    if (usage !== undefined) span.set(SpanAttribute.TOKEN_USAGE, dumpAttribute(usage));
+    if (usage !== undefined) span.set(SpanAttribute.TOKEN_USAGE, dumpAttribute(usage), usage);
   }
   if (!span.has(SpanAttribute.MESSAGE_FORMAT)) {
     const format = first(CONVENTIONS, (c) => c.messageFormat?.(span));

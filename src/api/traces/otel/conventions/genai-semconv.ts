@@ -40,6 +40,7 @@ const tokens = tokensFrom({
   input: INPUT_TOKENS_KEY,
   output: OUTPUT_TOKENS_KEY,
   cacheRead: CACHE_READ_KEY,
+  cacheCreation: CACHE_WRITE_KEY,
 });
 
 /**
@@ -60,10 +61,11 @@ export const genAiBase = {
     PROVIDER_KEY,
     TOOLS_KEY,
   ],
-  tokens: (span: SpanView) => ({
-    ...tokens(span),
-    cacheCreation: span.raw(CACHE_WRITE_KEY) ?? span.raw(LEGACY_CACHE_WRITE_KEY),
-  }),
+  tokens: (span: SpanView) => {
+    const counts = tokens(span);
+    if (counts !== undefined) counts.cacheCreation ??= span.raw(LEGACY_CACHE_WRITE_KEY);
+    return counts;
+  },
   modelName: decodedFirstOf(MODEL_KEYS),
   modelProvider: decodedFirstOf([PROVIDER_KEY]),
   toolDefinitions: firstOf([TOOLS_KEY]),

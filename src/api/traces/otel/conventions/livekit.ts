@@ -48,8 +48,10 @@ export const liveKit: Convention = {
     if (op !== undefined && Object.hasOwn(OPERATION_TYPES, op)) return OPERATION_TYPES[op];
     return typeFromKeys(span);
   },
-  messageFormat: (span) =>
-    Object.keys(span.attributes).some((k) => k.startsWith(PREFIX)) ? 'livekit' : undefined,
+  messageFormat: (span) => {
+    for (const key in span.attributes) if (key.startsWith(PREFIX)) return 'livekit';
+    return undefined;
+  },
   inputs: firstOf(INPUTS),
   outputs: firstOf(OUTPUTS),
   inputsFromEvents: inputsFromGenAiEvents,
