@@ -1,6 +1,7 @@
 // OTLP spans to MLflow spans, as MLflow's Span.from_otel_proto and its store-time translation do:
 // the trace id is always `tr-` + the OTel trace id in hex; every attribute is decoded from its
-// AnyValue and kept JSON-encoded (one layer of double encoding removed); the span's content is the
+// AnyValue and kept JSON-encoded (one layer of double encoding removed), then other instrumentations'
+// attributes are translated into MLflow's (otel/translate.ts); the span's content is the
 // traces.json form (ids base64, attributes as JSON strings).
 import { stringifyJson64, parseJson64, type JsonValue } from '../../json-int64.js';
 import type { SpanRecord } from '../../store/spans.js';
