@@ -21,7 +21,7 @@ const BIGINT_MIN = -(2n ** 63n);
 const BIGINT_MAX = 2n ** 63n - 1n;
 
 /** Python's `Decimal(str(value))` as a whole number within int64, else null. */
-function tokenCount(value: PyJson | undefined): bigint | null {
+export function tokenCount(value: PyJson | undefined): bigint | null {
   if (value === undefined || value === null || typeof value === 'boolean') return null;
   if (typeof value === 'bigint') return value >= BIGINT_MIN && value <= BIGINT_MAX ? value : null;
   let text: string;
@@ -56,7 +56,7 @@ function tokenCount(value: PyJson | undefined): bigint | null {
 }
 
 /** Python's `float(value)` when finite, else null. */
-function finiteFloat(value: PyJson | undefined): number | null {
+export function finiteFloat(value: PyJson | undefined): number | null {
   if (value === undefined || value === null || typeof value === 'boolean') return null;
   let n: number;
   if (value instanceof PyFloat) n = value.value;

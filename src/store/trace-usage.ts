@@ -6,10 +6,9 @@
 // again over all of them (each span's two attributes are kept in `spans` for that).
 import { PyFloat, pyDumps, pyLoads, type PyDict, type PyJson } from '../python-json.js';
 import type { Db } from './experiments.js';
+import { COST_KEY, TOKEN_USAGE_KEY, finiteFloat, tokenCount } from './trace-analytics.js';
 import { INFO_FINALIZED_KEY } from './traces.js';
 
-export const TOKEN_USAGE_KEY = 'mlflow.trace.tokenUsage';
-export const COST_KEY = 'mlflow.trace.cost';
 export const SPAN_TOKEN_USAGE = 'mlflow.chat.tokenUsage';
 export const SPAN_COST = 'mlflow.llm.cost';
 
@@ -95,24 +94,13 @@ export function aggregateNodes(
   return found ? totals : undefined;
 }
 
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** MLflow's token_count_or_none: an integral value within int64, else nothing. */
-function tokenCount(value: PyJson | undefined): bigint | undefined {
-  let n: bigint | undefined;
-  if (typeof value === 'bigint') n = value;
-  else if (value instanceof PyFloat && Number.isInteger(value.value)) n = BigInt(value.value);
-  else if (typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value)) n = BigInt(value.trim());
-  return n !== undefined && n >= -INT64_MAX - 1n && n <= INT64_MAX ? n : undefined;
+/** MLflow's token_count_or_none / finite_float_or_none, undefined for nothing. */
+function count(value: PyJson | undefined): bigint | undefined {
+  return tokenCount(value) ?? undefined;
 }
 
-/** MLflow's finite_float_or_none. */
-function finiteFloat(value: PyJson | undefined): number | undefined {
-  let n: number | undefined;
-  if (typeof value === 'bigint') n = Number(value);
-  else if (value instanceof PyFloat) n = value.value;
-  else if (typeof value === 'string' && value.trim() !== '') n = Number(value);
-  return n !== undefined && Number.isFinite(n) ? n : undefined;
+function money(value: PyJson | undefined): number | undefined {
+  return finiteFloat(value) ?? undefined;
 }
 
 /**
@@ -189,10 +177,10 @@ export async function updateTraceUsage(
     for (const r of rows) existing.set(r.key, r.value ?? '');
     // Figures a client gave when it finished the trace stand; spans do not add to them.
     const finalized = existing.has(INFO_FINALIZED_KEY);
-    if (finalized && hasAny(ALL_TOKEN_KEYS, existing.get(TOKEN_USAGE_KEY), tokenCount)) {
+    if (finalized && hasAny(ALL_TOKEN_KEYS, existing.get(TOKEN_USAGE_KEY), count)) {
       usage = undefined;
     }
-    if (finalized && hasAny(COST_KEYS, existing.get(COST_KEY), finiteFloat)) cost = undefined;
+    if (finalized && hasAny(COST_KEYS, existing.get(COST_KEY), money)) cost = undefined;
     if (usage === undefined && cost === undefined) return;
     // Spans of earlier batches: the sum is made again over the whole tree.
     const inBatch = new Set(spans.map((s) => s.spanId));
@@ -220,10 +208,10 @@ export async function updateTraceUsage(
 
   const rows: { request_id: string; key: string; value: string }[] = [];
   const usageText =
-    usage && mergedMetadata(ALL_TOKEN_KEYS, existing.get(TOKEN_USAGE_KEY), usage, tokenCount);
+    usage && mergedMetadata(ALL_TOKEN_KEYS, existing.get(TOKEN_USAGE_KEY), usage, count);
   if (usageText !== undefined)
     rows.push({ request_id: traceId, key: TOKEN_USAGE_KEY, value: usageText });
-  const costText = cost && mergedMetadata(COST_KEYS, existing.get(COST_KEY), cost, finiteFloat);
+  const costText = cost && mergedMetadata(COST_KEYS, existing.get(COST_KEY), cost, money);
   if (costText !== undefined) rows.push({ request_id: traceId, key: COST_KEY, value: costText });
   if (rows.length === 0) return;
   // One statement for both: a batch of spans pays for one round of query building, not two.
