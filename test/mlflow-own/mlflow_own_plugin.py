@@ -9,8 +9,12 @@ themselves. Both names are rebound, in that module and in every test module that
 to stand-ins that hand out the URL of a fresh project (`http://127.0.0.1:<port>/projects/<name>`)
 on one trackd process per session (the built dist/src/main.js, started as the conformance suite
 starts it). So each test gets an empty tracking store, as upstream's per-test SQLite copy gives.
-The fixtures' in-process MLflow setup (initialize_backend_stores over a copied SQLite file) still
-runs; it only prepares a store nobody talks to.
+Upstream, the server a fixture starts serves the same SQLite file that their autouse
+`tracking_uri_mock` makes the test's default tracking URI, so fluent calls (mlflow.start_run, the
+CLI) and the client see one store. The stand-in keeps that: when the server is started for the
+store that is the current default tracking URI, the default becomes the project's URL for the test
+(their conftest restores it afterwards). Tests that launch `mlflow server` themselves
+(subprocess) cannot be pointed at trackd and are skipped on this target, with that reason.
 
 MLFLOW_OWN_TARGET=mlflow: nothing is replaced; upstream's fixtures serve MLflow's own FastAPI app
 (the installed mlflow) in a thread over a fresh SQLite copy, exactly as in MLflow's CI.
@@ -23,6 +27,7 @@ prefix, status, error_code), so failures can be grouped by endpoint (see summari
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import os
 import re
@@ -77,6 +82,30 @@ def fresh_project_url() -> str:
     return f"{_Trackd.url()}/projects/{_project_name()}"
 
 
+class _Backend:
+    """The backend URI the test last asked MLflow's in-process server setup to serve."""
+
+    uri: str | None = None
+
+    @classmethod
+    def recording(cls, initialize_backend_stores):
+        def wrapper(*args, **kwargs):
+            cls.uri = kwargs.get("backend_store_uri", args[0] if args else None)
+            return initialize_backend_stores(*args, **kwargs)
+
+        return wrapper
+
+
+def _serve_default_store_from(url: str) -> None:
+    """If the server being started stands for the store that is the test's default tracking URI
+    (upstream: the same SQLite file), route the default to the project instead."""
+    import mlflow
+
+    if _Backend.uri is not None and _Backend.uri == mlflow.get_tracking_uri():
+        mlflow.set_tracking_uri(url)
+    _Backend.uri = None
+
+
 class TrackdServerThread:
     """Stands in for integration_test_utils.ServerThread(app, port): same use as a context manager,
     whose value is a tracking URI; the app and port are ignored."""
@@ -86,6 +115,7 @@ class TrackdServerThread:
 
     def start(self) -> None:
         self.url = fresh_project_url()
+        _serve_default_store_from(self.url)
 
     def shutdown(self) -> None:
         pass
@@ -111,10 +141,19 @@ def trackd_init_server(
 
 
 def _rebind_servers(items) -> None:
+    import mlflow.server.handlers as handlers
     import tests.tracking.integration_test_utils as itu
 
-    originals = {"ServerThread": itu.ServerThread, "_init_server": itu._init_server}
-    stand_ins = {"ServerThread": TrackdServerThread, "_init_server": trackd_init_server}
+    originals = {
+        "ServerThread": itu.ServerThread,
+        "_init_server": itu._init_server,
+        "initialize_backend_stores": handlers.initialize_backend_stores,
+    }
+    stand_ins = {
+        "ServerThread": TrackdServerThread,
+        "_init_server": trackd_init_server,
+        "initialize_backend_stores": _Backend.recording(handlers.initialize_backend_stores),
+    }
     modules = {id(itu): itu}
     for item in items:
         module = getattr(item, "module", None)
@@ -126,6 +165,24 @@ def _rebind_servers(items) -> None:
                 setattr(module, name, stand_ins[name])
 
 
+# `[sys.executable, "-m", "mlflow", "server", ...]` in a test's own code.
+_LAUNCHES_MLFLOW = re.compile(r'"-m",\s*"mlflow",\s*"server"')
+
+
+def _skip_tests_that_launch_mlflow(items) -> None:
+    skip = pytest.mark.skip(
+        reason="launches `mlflow server` itself: says nothing about trackd (mlflow-own harness)"
+    )
+    for item in items:
+        function = getattr(item, "function", None)
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            source = ""
+        if _LAUNCHES_MLFLOW.search(source):
+            item.add_marker(skip)
+
+
 # ------------------------------------------------------------------------------ result recording
 
 
@@ -134,11 +191,13 @@ class _HttpLog:
 
     errors: list[dict] = []
     last: dict | None = None
+    count = 0
 
     @classmethod
     def reset(cls) -> None:
         cls.errors = []
         cls.last = None
+        cls.count = 0
 
     @classmethod
     def install(cls) -> None:
@@ -163,6 +222,7 @@ class _HttpLog:
         path = PROJECT_PREFIX.sub("", urlsplit(request.url).path) or "/"
         entry = {"method": request.method, "path": path, "status": response.status_code}
         cls.last = entry
+        cls.count += 1
         if response.status_code >= 400:
             code = None
             with contextlib.suppress(Exception):
@@ -204,7 +264,10 @@ class _Results:
         )
         if report.outcome == "rerun":
             return
-        if report.when == "call" or report.failed or report.skipped:
+        if hasattr(report, "wasxfail"):
+            row["outcome"] = "xfailed" if report.skipped else "xpassed"
+            row["reason"] = str(report.wasxfail)
+        elif report.when == "call" or report.failed or report.skipped:
             if report.failed:
                 row["outcome"] = "failed" if report.when == "call" else "error"
                 row["phase"] = report.when
@@ -215,6 +278,7 @@ class _Results:
                 row["outcome"] = "skipped"
                 row["reason"] = _one_line(report)
         if report.when == "teardown":
+            row["http_requests"] = _HttpLog.count
             row["seconds"] = round(time.monotonic() - self.started.get(report.nodeid, 0.0), 2)
 
     def write(self) -> None:
@@ -248,6 +312,7 @@ def pytest_report_header(config):
 def pytest_collection_modifyitems(session, config, items):
     if TARGET == "trackd":
         _rebind_servers(items)
+        _skip_tests_that_launch_mlflow(items)
 
 
 def pytest_runtest_logstart(nodeid, location):
