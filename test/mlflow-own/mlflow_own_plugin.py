@@ -244,8 +244,9 @@ def _one_line(report) -> str:
         return str(longrepr[2])
     crash = getattr(longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(longrepr)
-    lines = [line for line in text.splitlines() if line.strip()]
-    return (lines[0] if lines else "")[:400]
+    # The assertion and pytest's first explanations ("where False = ...startswith('file://')").
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return " / ".join(lines[:3])[:500]
 
 
 class _Results:
@@ -266,7 +267,9 @@ class _Results:
             return
         if hasattr(report, "wasxfail"):
             row["outcome"] = "xfailed" if report.skipped else "xpassed"
-            row["reason"] = str(report.wasxfail)
+            row["xfail_reason"] = str(report.wasxfail)
+            row["reason"] = (_one_line(report) if report.skipped else "") or row["xfail_reason"]
+            row["http_errors"] = list(_HttpLog.errors)
         elif report.when == "call" or report.failed or report.skipped:
             if report.failed:
                 row["outcome"] = "failed" if report.when == "call" else "error"
