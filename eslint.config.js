@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'projects/**', '.venv/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'projects/**', '.venv/**', '.venv-mlflow-own/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
