@@ -100,5 +100,28 @@ export function fileInfoJson(f: { path: string; isDir: boolean; size?: number })
     : { path: f.path, is_dir: false, file_size: f.size ?? 0 };
 }
 
+export const datasetSummarySchema = z
+  .object({
+    experiment_id: z.string(),
+    name: z.string(),
+    digest: z.string(),
+    context: z.string().optional().meta({ description: "The input's mlflow.data.context tag." }),
+  })
+  .meta({ id: 'DatasetSummary' });
+
+export function datasetSummaryJson(s: {
+  experiment_id: number;
+  name: string;
+  digest: string;
+  context: string | null;
+}): z.infer<typeof datasetSummarySchema> {
+  return {
+    experiment_id: String(s.experiment_id),
+    name: s.name,
+    digest: s.digest,
+    ...(s.context !== null ? { context: s.context } : {}),
+  };
+}
+
 /** The empty answer of most write endpoints. */
 export const emptySchema = z.object({});
