@@ -2236,6 +2236,15 @@ def workspaces() -> None:
     in_ws("ws.header.other_workspace_get_by_name", "team-b", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
     in_ws("ws.header.other_workspace_get_run", "team-b", "GET", "/runs/get", query={"run_id": "{{ws_run}}"})
     ws("ws.no_header.get_by_name", "GET", API + "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
+    # GraphQL is scoped by the same header.
+    ws_run_query = {"query": 'query($id: String) { mlflowGetRun(input: {runId: $id}) { run { info { runName experimentId } experiment { name workspace } } } }', "variables": {"id": "{{ws_run}}"}}
+    ws("ws.graphql.get_run", "POST", "/graphql", ws_run_query, {"X-MLFLOW-WORKSPACE": "team-a"})
+    ws("ws.graphql.get_experiment", "POST", "/graphql", {"query": '{ mlflowGetExperiment(input: {experimentId: "{{ws_exp}}"}) { experiment { name workspace } } }'}, {"X-MLFLOW-WORKSPACE": "team-a"})
+    ws("ws.graphql.other_workspace", "POST", "/graphql", ws_run_query, {"X-MLFLOW-WORKSPACE": "team-b"})
+    ws("ws.graphql.no_header", "POST", "/graphql", ws_run_query)
+    ws("ws.graphql.search_runs", "POST", "/graphql", {"query": '{ mlflowSearchRuns(input: {experimentIds: ["{{ws_exp}}"]}) { runs { info { runName } } } }'}, {"X-MLFLOW-WORKSPACE": "team-a"})
+    ws("ws.graphql.unknown_workspace", "POST", "/graphql", {"query": "{ __typename }"}, {"X-MLFLOW-WORKSPACE": "nope-ws"})
+    ws("ws.graphql.invalid_workspace", "POST", "/graphql", {"query": "{ __typename }"}, {"X-MLFLOW-WORKSPACE": "Bad_Name"})
     in_ws("ws.header.unknown_workspace", "nope-ws", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
     in_ws("ws.header.invalid_name", "Bad_Name", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
     ws("ws.delete.restrict_nonempty", "DELETE", WS + "/team-a")
