@@ -12,7 +12,12 @@ import { sampleMetricHistory } from '../../store/metrics.js';
 import { getRun } from '../../store/runs.js';
 import { MODEL_VERSIONS_MAX_RESULTS } from '../../search/registry-search.js';
 import type { ViewType } from '../../search/view-type.js';
-import { datasetSummaryJson, fileInfoJson, type RunJson } from '../wire/entities.js';
+import {
+  datasetSummaryJson,
+  fileInfoJson,
+  type ExperimentJson,
+  type RunJson,
+} from '../wire/entities.js';
 import { experimentJson } from '../wire/experiment-json.js';
 import { modelVersionJson } from '../wire/registry-json.js';
 import { metricJson, runJson, searchedRunJson } from '../wire/run-json.js';
@@ -43,6 +48,24 @@ function inputOf(args: Input, field: string): Input {
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const texts = (v: unknown): string[] => (Array.isArray(v) ? v.map((x) => String(x)) : []);
+
+/**
+ * A run's experiment, looked up once per request: a search's runs mostly share one, and the web
+ * UI asks each run for it.
+ */
+const experimentsByRequest = new WeakMap<HandlerContext, Map<string, Promise<ExperimentJson>>>();
+function experimentOfRun(id: string, ctx: HandlerContext): Promise<ExperimentJson> {
+  let experiments = experimentsByRequest.get(ctx);
+  if (!experiments) experimentsByRequest.set(ctx, (experiments = new Map()));
+  let experiment = experiments.get(id);
+  if (!experiment) {
+    experiment = getExperiment(ctx.project.db, parseExperimentId(id)).then((e) =>
+      experimentJson(e, ctx.project.name),
+    );
+    experiments.set(id, experiment);
+  }
+  return experiment;
+}
 
 async function modelVersionsOfRun(runId: string, ctx: HandlerContext) {
   const page = await searchModelVersions(ctx.project.db, {
@@ -123,11 +146,7 @@ const mutationFields: Record<string, Resolver> = {
 };
 
 const runExtensionFields: Record<string, Resolver> = {
-  experiment: async (run, _args, ctx) => {
-    const id = (run as RunJson).info.experiment_id;
-    const experiment = await getExperiment(ctx.project.db, parseExperimentId(id));
-    return experimentJson(experiment, ctx.project.name);
-  },
+  experiment: (run, _args, ctx) => experimentOfRun((run as RunJson).info.experiment_id, ctx),
   modelVersions: (run, _args, ctx) => modelVersionsOfRun((run as RunJson).info.run_id, ctx),
 };
 
