@@ -50,6 +50,9 @@ export const configSchema = z.object({
   bodyMinRate: z.coerce.number().int().min(0).default(1024),
   /** Server-wide cap on the bytes of JSON request bodies being received or handled at once. */
   maxJsonInFlightMiB: z.coerce.number().positive().default(256),
+  /** GraphQL documents may select at most this many root fields, and this many aliases per level. */
+  graphqlMaxRootFields: z.coerce.number().int().min(1).default(10),
+  graphqlMaxAliases: z.coerce.number().int().min(0).default(10),
   /** Multipart uploads neither completed nor aborted within this time are removed. */
   multipartMaxAgeHours: z.coerce.number().positive().default(24),
   /** How often abandoned upload files are swept while the server runs. */
@@ -110,6 +113,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     bodyTimeoutSeconds: flags.bodyTimeout ?? env.TRACKD_BODY_TIMEOUT,
     bodyMinRate: flags.bodyMinRate ?? env.TRACKD_BODY_MIN_RATE,
     maxJsonInFlightMiB: flags.maxJsonInFlight ?? env.TRACKD_MAX_JSON_IN_FLIGHT,
+    graphqlMaxRootFields:
+      env.TRACKD_GRAPHQL_MAX_ROOT_FIELDS ?? env.MLFLOW_SERVER_GRAPHQL_MAX_ROOT_FIELDS,
+    graphqlMaxAliases: env.TRACKD_GRAPHQL_MAX_ALIASES ?? env.MLFLOW_SERVER_GRAPHQL_MAX_ALIASES,
     multipartMaxAgeHours: flags.multipartMaxAge ?? env.TRACKD_MULTIPART_MAX_AGE,
     sweepIntervalSeconds: env.TRACKD_SWEEP_INTERVAL,
     auth: flags.auth ?? env.TRACKD_AUTH,

@@ -4,6 +4,7 @@ import type { AnyEndpoint } from '../http/endpoint.js';
 import { artifactEndpoints } from './artifacts/endpoints.js';
 import { authEndpoints } from './auth/endpoints.js';
 import { genaiEndpoints } from './genai/endpoints.js';
+import { graphqlEndpoints } from './graphql/endpoints.js';
 import { loggedModelFamilyEndpoints } from './logged-models/endpoints.js';
 import { registryEndpoints } from './registry/endpoints.js';
 import { serverInfoEndpoints } from './server/server-info.js';
@@ -21,4 +22,5 @@ export const allEndpoints: AnyEndpoint[] = [
   ...genaiEndpoints,
   ...traceFamilyEndpoints,
   ...authEndpoints,
+  ...graphqlEndpoints,
 ];

@@ -55,6 +55,12 @@ export interface Endpoint<S extends z.ZodType = z.ZodType> {
   statuses?: EndpointStatuses;
   /** Decodes the body (large ones on a worker thread); the handler then gets what it returns. */
   decoder?: BodyDecoder<S>;
+  /**
+   * How the request's fields are read. `rest` (the default): MLflow's REST rules (GET from the
+   * query string, nulls read as absent). `document`: the JSON body as sent, on GET too, over the
+   * query string, nulls kept; for /graphql, whose variables are the client's own JSON.
+   */
+  fields?: 'rest' | 'document';
   handler: (input: z.infer<S>, ctx: HandlerContext) => Promise<unknown> | unknown;
 }
 

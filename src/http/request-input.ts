@@ -17,10 +17,16 @@ export async function readInput(
     requireJsonContentType(req);
     return decodeBody(endpoint.decoder, req.body, pathParams(route, req));
   }
-  return parseRequest(endpoint.request, readFields(endpoint, route, req));
+  const keepNulls = endpoint.kind !== 'stream' && endpoint.fields === 'document';
+  return parseRequest(endpoint.request, readFields(endpoint, route, req), { keepNulls });
 }
 
 function readFields(endpoint: AnyEndpoint, route: string, req: Request): unknown {
+  if (endpoint.kind !== 'stream' && endpoint.fields === 'document') {
+    requireJsonContentType(req);
+    const fromQuery = queryToJson(endpoint.request, req.query as Record<string, unknown>);
+    return { ...fromQuery, ...(parseJsonBody(req.body) as Record<string, unknown>) };
+  }
   if (endpoint.kind === 'stream' || endpoint.method === 'GET' || endpoint.method === 'DELETE') {
     const fromQuery = queryToJson(endpoint.request, req.query as Record<string, unknown>);
     // MLflow reads a DELETE's fields from its JSON body (the official client sends them there,

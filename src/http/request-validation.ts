@@ -154,8 +154,12 @@ function dropNullFields(value: unknown): unknown {
   );
 }
 
-export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const present = dropNullFields(input);
+export function parseRequest<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  opts: { keepNulls?: boolean } = {},
+): z.infer<S> {
+  const present = opts.keepNulls ? input : dropNullFields(input);
   const result = schema.safeParse(present);
   if (!result.success) throw toMlflowError(result.error, present);
   return result.data;

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { servedArtifactPath } from '../../artifacts/artifact-uri.js';
 import { artifactStoreOf } from '../../artifacts/project-artifacts.js';
 import {
-  ARTIFACT_ROOT,
   joinArtifactPath,
   parseArtifactPath,
   type ArtifactPath,
@@ -14,7 +13,8 @@ import type { ProjectContext } from '../../store/projects.js';
 import { getRunRow } from '../../store/run-rows.js';
 import { DOWNLOAD_STATUSES, sendArtifact } from '../../http/artifact-download.js';
 import { TAG } from './proxy.js';
-import { fileInfoSchema } from '../wire/entities.js';
+import { fileInfoJson, fileInfoSchema } from '../wire/entities.js';
+import { listRunArtifacts } from '../../services/run-artifact-listing.js';
 import { endpoint, streamEndpoint } from '../../http/endpoint.js';
 import { requiredString } from '../wire/fields.js';
 import { missingParameter } from '../../http/request-validation.js';
@@ -51,15 +51,11 @@ export const runArtifactEndpoints = [
     response: z.object({ root_uri: z.string(), files: z.array(fileInfoSchema).optional() }),
     handler: async (input, { project }) => {
       // MLflow's server lists a folder in one page and ignores page_token; so do we.
-      const relative = input.path === undefined ? ARTIFACT_ROOT : parseArtifactPath(input.path);
-      const run = await getRunRow(project.db, input.run_id);
-      const root = servedArtifactPath(run.artifact_uri, project.name);
-      const entries = await artifactStoreOf(project).list(joinArtifactPath(root, relative));
-      const files = entries.map((e) => {
-        const path = joinArtifactPath(relative, e.name);
-        return e.isDir ? { path, is_dir: true } : { path, is_dir: false, file_size: e.size };
-      });
-      return { root_uri: run.artifact_uri, ...(files.length ? { files } : {}) };
+      const listing = await listRunArtifacts(project, input.run_id, input.path);
+      return {
+        root_uri: listing.rootUri,
+        ...(listing.files.length ? { files: listing.files.map(fileInfoJson) } : {}),
+      };
     },
   }),
   streamEndpoint({

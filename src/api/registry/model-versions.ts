@@ -15,18 +15,15 @@ import {
   isPromptVersionRequest,
   resolvePromptVersionSource,
 } from '../../services/prompt-versions.js';
+import { searchModelVersions } from '../../services/search-pages.js';
 import { ACTIVE_STAGES } from '../../store/model-version-stages.js';
-import {
-  MODEL_VERSIONS_MAX_RESULTS,
-  searchModelVersionKeys,
-} from '../../search/registry-search.js';
+import { MODEL_VERSIONS_MAX_RESULTS } from '../../search/registry-search.js';
 import { recordModelVersionOnLoggedModel } from '../../store/logged-model-versions.js';
 import {
   createModelVersion,
   deleteModelVersion,
   deleteModelVersionTag,
   getModelVersion,
-  loadModelVersions,
   setModelVersionTag,
   transitionModelVersionStage,
   updateModelVersionDescription,
@@ -41,7 +38,7 @@ import {
   registrySearchRequest,
   registryTagSchema,
 } from './registry-requests.js';
-import { modelVersionJson, modelVersionSchema } from './registry-json.js';
+import { modelVersionJson, modelVersionSchema } from '../wire/registry-json.js';
 
 const V2 = '/2.0/mlflow/model-versions';
 const TAG = 'Model registry';
@@ -189,16 +186,15 @@ export const modelVersionEndpoints = [
     }),
     handler: async (input, { project }) => {
       const maxResults = registryMaxResults(input.max_results, MODEL_VERSIONS_MAX_RESULTS);
-      const page = await searchModelVersionKeys(project.db, {
+      const page = await searchModelVersions(project.db, {
         filter: input.filter,
         orderBy: input.order_by?.length ? input.order_by : [],
         maxResults,
         pageToken: input.page_token || undefined,
       });
-      const versions = await loadModelVersions(project.db, page.items);
       return {
-        ...(versions.length
-          ? { model_versions: versions.map((mv) => modelVersionJson(mv, false)) }
+        ...(page.versions.length
+          ? { model_versions: page.versions.map((mv) => modelVersionJson(mv, false)) }
           : {}),
         ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
       };

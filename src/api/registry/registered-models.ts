@@ -51,7 +51,7 @@ import {
   modelVersionSchema,
   registeredModelJson,
   registeredModelSchema,
-} from './registry-json.js';
+} from '../wire/registry-json.js';
 
 const V2 = '/2.0/mlflow/registered-models';
 const TAG = 'Model registry';

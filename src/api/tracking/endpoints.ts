@@ -1,5 +1,6 @@
 // The tracking family: experiments, runs and their metrics, params, tags and inputs.
 import type { AnyEndpoint } from '../../http/endpoint.js';
+import { datasetSummaryEndpoints } from './dataset-summaries.js';
 import { experimentEndpoints } from './experiments.js';
 import { metricEndpoints } from './metrics.js';
 import { runGroupEndpoints } from './run-groups.js';
@@ -7,6 +8,7 @@ import { runEndpoints } from './runs.js';
 
 export const trackingEndpoints: AnyEndpoint[] = [
   ...experimentEndpoints,
+  ...datasetSummaryEndpoints,
   ...runEndpoints,
   ...metricEndpoints,
   ...runGroupEndpoints,

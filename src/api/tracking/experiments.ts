@@ -12,14 +12,14 @@ import {
   renameExperiment,
   setExperimentLifecycle,
   setExperimentTag,
-  type Experiment,
 } from '../../store/experiments.js';
 import {
   validateArtifactLocation,
   validateExperimentName,
   validateExperimentTag,
 } from '../../services/validation.js';
-import { emptySchema, experimentSchema, type ExperimentJson } from '../wire/entities.js';
+import { emptySchema, experimentSchema } from '../wire/entities.js';
+import { experimentJson } from '../wire/experiment-json.js';
 import { endpoint } from '../../http/endpoint.js';
 import { int64, requiredString } from '../wire/fields.js';
 import { viewType } from '../wire/view-type.js';
@@ -29,19 +29,6 @@ const TAG = 'Experiments';
 const SEARCH_DEFAULT_MAX_RESULTS = 1000;
 
 const tagSchema = z.object({ key: z.string().optional(), value: z.string().optional() });
-
-export function experimentJson(e: Experiment, project: string): ExperimentJson {
-  return {
-    experiment_id: String(e.experiment_id),
-    name: e.name,
-    artifact_location: e.artifact_location,
-    lifecycle_stage: e.lifecycle_stage as ExperimentJson['lifecycle_stage'],
-    last_update_time: Number(e.last_update_time),
-    creation_time: Number(e.creation_time),
-    ...(e.tags.length ? { tags: e.tags } : {}),
-    workspace: project,
-  };
-}
 
 const experimentResponse = z.object({ experiment: experimentSchema });
 

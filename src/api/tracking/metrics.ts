@@ -11,7 +11,7 @@ import { endpoint } from '../../http/endpoint.js';
 import { loggedMetric, metricFields } from './log-batch-request.js';
 import { metricHistoryDocument } from './metric-history-stream.js';
 import { int64, requiredString } from '../wire/fields.js';
-import { metricJson } from './run-json.js';
+import { metricJson } from '../wire/run-json.js';
 import { streamedJson } from '../../http/responses.js';
 import { runIdOf } from './runs.js';
 

@@ -2,15 +2,14 @@
 // log-inputs and search.
 import { z } from 'zod';
 import { MlflowError } from '../../errors.js';
-import { searchRunIds } from '../../search/run-search.js';
 import { generateRunName } from '../../services/run-names.js';
+import { searchRuns } from '../../services/search-pages.js';
 import { validateDatasetInputs, validateParam, validateTag } from '../../services/validation.js';
 import { parseExperimentId } from '../../store/experiments.js';
 import {
   createRun,
   deleteRunTag,
   getRun,
-  loadRuns,
   logBatch,
   logInputs,
   logParam,
@@ -24,13 +23,13 @@ import { decodedEndpoint, endpoint } from '../../http/endpoint.js';
 import { logBatchDecoder } from './log-batch-request.js';
 import { int64, requiredString } from '../wire/fields.js';
 import { missingParameter } from '../../http/request-validation.js';
-import { runInfoJson, runJson } from './run-json.js';
+import { runInfoJson, runJson, searchedRunJson } from '../wire/run-json.js';
 import { viewType } from '../wire/view-type.js';
 
 const V2 = '/2.0/mlflow/runs';
 const TAG = 'Runs';
 const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
-const SEARCH_DEFAULT_MAX_RESULTS = 1000;
+export const SEARCH_DEFAULT_MAX_RESULTS = 1000;
 const SEARCH_MAX_RESULTS = 50000;
 
 /** Older clients send `run_uuid`; MLflow accepts it wherever `run_id` is asked for. */
@@ -266,7 +265,7 @@ export const runEndpoints = [
       }),
       handler: async (input, { project }) => {
         const experimentIds = (input.experiment_ids ?? []).map(parseExperimentId);
-        const page = await searchRunIds(project.db, {
+        const page = await searchRuns(project.db, {
           experimentIds,
           filter: input.filter,
           runViewType: input.run_view_type ?? 'ACTIVE_ONLY',
@@ -274,11 +273,8 @@ export const runEndpoints = [
           maxResults: input.max_results ?? SEARCH_DEFAULT_MAX_RESULTS,
           pageToken: input.page_token || undefined,
         });
-        const runs = await loadRuns(project.db, page.runIds);
         return {
-          ...(runs.length
-            ? { runs: runs.map((r) => runJson(r, { outputs: true, modelInputs: false })) }
-            : {}),
+          ...(page.runs.length ? { runs: page.runs.map(searchedRunJson) } : {}),
           ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
         };
       },

@@ -1,6 +1,6 @@
 // MLflow's JSON entities as the server writes them (protobuf's JSON mapping: int64 as numbers,
 // enums as names, empty repeated fields omitted). Response schemas of the endpoint table are built
-// from these, so the OpenAPI document and the serializers in run-json.ts share one description.
+// from these, so the OpenAPI document and the serializers beside them (run-json.ts, …) share one description.
 import { z } from 'zod';
 
 /** A metric value: a number, or one of the strings protobuf JSON writes for non-finite doubles. */
@@ -92,6 +92,36 @@ export const fileInfoSchema = z
     file_size: z.int().optional().meta({ description: 'Files only.' }),
   })
   .meta({ id: 'FileInfo' });
+
+/** A listed file or folder: folders carry no size. */
+export function fileInfoJson(f: { path: string; isDir: boolean; size?: number }) {
+  return f.isDir
+    ? { path: f.path, is_dir: true }
+    : { path: f.path, is_dir: false, file_size: f.size ?? 0 };
+}
+
+export const datasetSummarySchema = z
+  .object({
+    experiment_id: z.string(),
+    name: z.string(),
+    digest: z.string(),
+    context: z.string().optional().meta({ description: "The input's mlflow.data.context tag." }),
+  })
+  .meta({ id: 'DatasetSummary' });
+
+export function datasetSummaryJson(s: {
+  experiment_id: number;
+  name: string;
+  digest: string;
+  context: string | null;
+}): z.infer<typeof datasetSummarySchema> {
+  return {
+    experiment_id: String(s.experiment_id),
+    name: s.name,
+    digest: s.digest,
+    ...(s.context !== null ? { context: s.context } : {}),
+  };
+}
 
 /** The empty answer of most write endpoints. */
 export const emptySchema = z.object({});

@@ -1885,6 +1885,271 @@ def logged_models() -> None:
     post("lm.metric.unknown_model", "/runs/log-metric", {"run_id": "{{lm_run}}", **metric("acc", 0.1, 5, T0 + 40), "model_id": NO_MODEL})
 
 
+# ============================================================================================
+# GraphQL (/graphql): the documents MLflow's web UI and its own tests send, and what a client may
+# get wrong. Answers are {"data", "errors"} with status 200, so most differences show in bodies.
+
+GQL = "/graphql"
+GQL_RUN_FIELDS = """
+    info { runId runUuid runName experimentId userId status startTime endTime artifactUri lifecycleStage }
+    data { metrics { key value step timestamp datasetName datasetDigest modelId runId } params { key value } tags { key value } }
+    inputs { datasetInputs { tags { key value } dataset { name digest sourceType source schema profile } } modelInputs { modelId } }
+    outputs { modelOutputs { modelId step } }
+"""
+GQL_UI_GET_EXPERIMENT = """
+query MlflowGetExperimentQuery($input: MlflowGetExperimentInput!) @component(name: "MLflow.ExperimentRunTracking") {
+  mlflowGetExperiment(input: $input) {
+    apiError { code message }
+    experiment { artifactLocation creationTime effectiveTraceArchivalRetention experimentId lastUpdateTime lifecycleStage name tags { key value } }
+  }
+}"""
+GQL_UI_GET_RUN = """
+query GetRun($data: MlflowGetRunInput!) @component(name: "MLflow.ExperimentRunTracking") {
+  mlflowGetRun(input: $data) {
+    apiError { helpUrl code message }
+    run {
+      info { runName status runUuid experimentId artifactUri endTime lifecycleStage startTime userId }
+      experiment { experimentId name tags { key value } artifactLocation lifecycleStage lastUpdateTime }
+      modelVersions { status version name source }
+      data { metrics { key value step timestamp } params { key value } tags { key value } }
+      inputs { datasetInputs { dataset { digest name profile schema source sourceType } tags { key value } } modelInputs { modelId } }
+      outputs { modelOutputs { modelId step } }
+    }
+  }
+}"""
+GQL_UI_SEARCH_RUNS = """
+query SearchRuns($data: MlflowSearchRunsInput!) {
+  mlflowSearchRuns(input: $data) {
+    apiError { helpUrl code message }
+    runs {
+      info { runName status runUuid experimentId artifactUri endTime lifecycleStage startTime userId }
+      experiment { experimentId name tags { key value } artifactLocation lifecycleStage lastUpdateTime }
+      data { metrics { key value step timestamp } params { key value } tags { key value } }
+      inputs { datasetInputs { dataset { digest name profile schema source sourceType } tags { key value } } modelInputs { modelId } }
+      outputs { modelOutputs { modelId step } }
+      modelVersions { version name creationTimestamp status source }
+    }
+    nextPageToken
+  }
+}"""
+GQL_UI_BULK_INTERVAL = """
+query GetMetricHistoryBulkInterval($data: MlflowGetMetricHistoryBulkIntervalInput!) @component(name: "MLflow.ExperimentRunTracking") {
+  mlflowGetMetricHistoryBulkInterval(input: $data) {
+    __typename
+    metrics { timestamp step runId key value }
+    apiError { code message }
+  }
+}"""
+
+
+def gql(name, query, variables=None, operation=None, **kw):
+    body = {"query": query}
+    if variables is not None:
+        body["variables"] = variables
+    if operation is not None:
+        body["operationName"] = operation
+    return _add({"name": name, "method": "POST", "path": GQL, "json": body, **kw})
+
+
+def graphql() -> None:
+    post("gql.setup.experiment", "/experiments/create", {"name": "diff-gql", "tags": [kv("team", "gql")]}, {"exp_g": "experiment_id"})
+    post("gql.setup.run", "/runs/create", {"experiment_id": "{{exp_g}}", "run_name": "gql-a", "start_time": T0, "user_id": "gq"}, {"run_g": "run.info.run_id"})
+    post("gql.setup.run2", "/runs/create", {"experiment_id": "{{exp_g}}", "run_name": "gql-b", "start_time": T0 + 10}, {"run_g2": "run.info.run_id"})
+    post("gql.setup.finish_run2", "/runs/update", {"run_id": "{{run_g2}}", "status": "FINISHED", "end_time": T0 + 99})
+    post(
+        "gql.setup.log_batch",
+        "/runs/log-batch",
+        {
+            "run_id": "{{run_g}}",
+            "metrics": [metric("loss", 1.5 - i * 0.25, i, T0 + i) for i in range(5)]
+            + [metric("nan_m", "NaN", 0, T0), metric("inf_m", "Infinity", 0, T0), metric("loss_nan", 1.0, 0, T0), metric("loss_nan", "NaN", 1, T0 + 1)],
+            "params": [kv("lr", "0.1"), kv("layers", "3")],
+            "tags": [kv("phase", "train")],
+        },
+    )
+    post("gql.setup.metric_run2", "/runs/log-metric", {"run_id": "{{run_g2}}", **metric("loss", 0.5, 0, T0 + 20)})
+    post(
+        "gql.setup.log_inputs",
+        "/runs/log-inputs",
+        {
+            "run_id": "{{run_g}}",
+            "datasets": [
+                {"tags": [kv("mlflow.data.context", "training")], "dataset": {"name": "gql-ds", "digest": "d1", "source_type": "local", "source": "{}", "schema": "{}", "profile": "{}"}},
+                {"dataset": {"name": "gql-ds2", "digest": "d2", "source_type": "local", "source": "{}"}},
+            ],
+        },
+    )
+    post("gql.setup.registered_model", "/registered-models/create", {"name": "diff-gql-model"})
+    post("gql.setup.model_version", "/model-versions/create", {"name": "diff-gql-model", "source": "runs:/{{run_g}}/model", "run_id": "{{run_g}}"})
+    artifacts = "/api/2.0/mlflow-artifacts/artifacts/{{exp_g}}/{{run_g}}/artifacts"
+    raw("gql.setup.artifact_file", "PUT", artifacts + "/hello.txt", body="hello world", headers={"Content-Type": "text/plain"})
+    raw("gql.setup.artifact_nested", "PUT", artifacts + "/sub/inner.txt", body="inner", headers={"Content-Type": "text/plain"})
+
+    # MLflow's own tests' documents
+    gql("gql.test.echo", 'query testQuery {test(inputString: "abc") { output }}', operation="testQuery")
+    gql("gql.test.echo_variable", "query Echo($s: String) { test(inputString: $s) { output } }", {"s": "hi"})
+    gql("gql.test.echo_null", "{ test(inputString: null) { output } }")
+    gql("gql.test.missing_argument", "{ test { output } }")
+    gql("gql.test.mutation", 'mutation { testMutation(inputString: "abc") { output } }')
+    gql("gql.typename", "{ __typename }")
+    gql("gql.experiment.by_id", 'query testQuery {mlflowGetExperiment(input: {experimentId: "{{exp_g}}"}) { experiment { name } }}', operation="testQuery")
+    gql(
+        "gql.run.experiment_and_versions",
+        'query testQuery { mlflowGetRun(input: {runId: "{{run_g}}"}) { run { experiment { name } modelVersions { name } } } }',
+        operation="testQuery",
+    )
+    gql(
+        "gql.bulk.mlflow_test",
+        'query testQuery { mlflowGetMetricHistoryBulkInterval(input: {runIds: ["{{run_g}}"], metricKey: "loss"}) { metrics { key timestamp value } } }',
+        operation="testQuery",
+    )
+    gql(
+        "gql.search_runs.mutation",
+        'mutation testMutation { mlflowSearchRuns(input: { experimentIds: ["{{exp_g}}"] }) { runs { info { runId } } } }',
+        operation="testMutation",
+    )
+    gql(
+        "gql.artifacts.fragment_and_aliases",
+        """
+        fragment FilesFragment on MlflowListArtifactsResponse { files { path isDir fileSize } }
+        query testQuery {
+          file: mlflowListArtifacts(input: { runId: "{{run_g}}" }) { ...FilesFragment }
+          subdir: mlflowListArtifacts(input: { runId: "{{run_g}}", path: "sub" }) { ...FilesFragment }
+        }""",
+        operation="testQuery",
+    )
+    gql(
+        "gql.datasets.mutation",
+        'mutation testMutation { mlflowSearchDatasets(input:{experimentIds: ["{{exp_g}}"]}) { datasetSummaries { experimentId name digest context } } }',
+        operation="testMutation",
+        sort=["body.data.mlflowSearchDatasets.datasetSummaries"],
+    )
+
+    # The web UI's documents
+    gql("gql.ui.get_experiment", GQL_UI_GET_EXPERIMENT, {"input": {"experimentId": "{{exp_g}}"}})
+    gql("gql.ui.get_run", GQL_UI_GET_RUN, {"data": {"runId": "{{run_g}}"}})
+    gql("gql.ui.get_run_finished", GQL_UI_GET_RUN, {"data": {"runId": "{{run_g2}}"}})
+    gql("gql.ui.search_runs", GQL_UI_SEARCH_RUNS, {"data": {"experimentIds": ["{{exp_g}}"], "orderBy": ["attributes.start_time ASC"]}})
+    gql("gql.ui.bulk_interval", GQL_UI_BULK_INTERVAL, {"data": {"runIds": ["{{run_g}}", "{{run_g2}}"], "metricKey": "loss", "maxResults": 320}})
+    gql(
+        "gql.ui.bulk_interval_range_ignored",
+        GQL_UI_BULK_INTERVAL,
+        {"data": {"runIds": ["{{run_g}}"], "metricKey": "loss", "startStep": 1, "endStep": 2, "maxResults": 1}},
+    )
+
+    # Every field
+    gql("gql.run.all_fields", "query($id: String) { mlflowGetRun(input: {runId: $id}) { run { %s } } }" % GQL_RUN_FIELDS, {"id": "{{run_g}}"})
+    gql("gql.run.by_run_uuid", 'query { mlflowGetRun(input: {runUuid: "{{run_g2}}"}) { run { info { runId status endTime } } } }')
+    gql(
+        "gql.run.model_version_fields",
+        'query { mlflowGetRun(input: {runId: "{{run_g}}"}) { run { modelVersions { name version creationTimestamp lastUpdatedTimestamp userId currentStage description source runId status statusMessage tags { key value } runLink aliases modelId modelParams { name value } modelMetrics { key value } } } } }',
+    )
+    gql(
+        "gql.run.deployment_job_state",
+        'query { mlflowGetRun(input: {runId: "{{run_g}}"}) { run { modelVersions { deploymentJobState { jobId runId jobState runState currentTaskName } } } } }',
+    )
+    gql("gql.run.unknown", 'query { mlflowGetRun(input: {runId: "%s"}) { run { info { runId } } apiError { code } } }' % NO_RUN)
+    gql("gql.run.empty_input", "query { mlflowGetRun(input: {}) { run { info { runId } } } }")
+    gql("gql.run.missing_input", "query { mlflowGetRun { run { info { runId } } } }")
+    gql("gql.run.null_input", "query { mlflowGetRun(input: null) { run { info { runId } } } }")
+    gql("gql.experiment.default_when_empty", "{ mlflowGetExperiment(input: {}) { experiment { experimentId name lifecycleStage tags { key } workspace } } }")
+    gql("gql.experiment.unknown", '{ mlflowGetExperiment(input: {experimentId: "987654"}) { experiment { name } apiError { code } } }')
+    gql("gql.experiment.not_a_number", '{ mlflowGetExperiment(input: {experimentId: "abc"}) { experiment { name } } }')
+    gql(
+        "gql.experiment.all_fields",
+        '{ mlflowGetExperiment(input: {experimentId: "{{exp_g}}"}) { experiment { experimentId name artifactLocation lifecycleStage lastUpdateTime creationTime tags { key value } effectiveTraceArchivalRetention workspace } } }',
+    )
+
+    # Searches
+    search = "query S($i: MlflowSearchRunsInput) { mlflowSearchRuns(input: $i) { runs { info { runName status } data { metrics { key value } } } nextPageToken } }"
+    gql("gql.search_runs.filter", search, {"i": {"experimentIds": ["{{exp_g}}"], "filter": "metrics.loss < 1"}})
+    gql("gql.search_runs.order_and_page", search, {"i": {"experimentIds": ["{{exp_g}}"], "orderBy": ["metrics.loss DESC"], "maxResults": 1}})
+    gql("gql.search_runs.view_type_literal", '{ mlflowSearchRuns(input: {experimentIds: ["{{exp_g}}"], runViewType: DELETED_ONLY}) { runs { info { runId } } nextPageToken } }')
+    gql("gql.search_runs.view_type_variable", search, {"i": {"experimentIds": ["{{exp_g}}"], "runViewType": "ALL"}})
+    gql("gql.search_runs.bad_filter", search, {"i": {"experimentIds": ["{{exp_g}}"], "filter": "metrics.loss <<< 1"}})
+    gql("gql.search_runs.too_many_results", search, {"i": {"experimentIds": ["{{exp_g}}"], "maxResults": 60000}})
+    gql("gql.search_runs.no_experiments", search, {"i": {}})
+    gql("gql.search_runs.bad_enum_variable", search, {"i": {"experimentIds": ["{{exp_g}}"], "runViewType": "SOMETIMES"}})
+    versions = "query V($i: MlflowSearchModelVersionsInput) { mlflowSearchModelVersions(input: $i) { modelVersions { name version runId status } nextPageToken } }"
+    gql("gql.model_versions.by_name", versions, {"i": {"filter": "name='diff-gql-model'"}})
+    gql("gql.model_versions.long_string_variable", versions, {"i": {"filter": "name='diff-gql-model'", "maxResults": "1"}})
+    gql("gql.model_versions.long_string_bad_variable", versions, {"i": {"maxResults": "many"}})
+    gql("gql.model_versions.string_literal_reads_null", '{ mlflowSearchModelVersions(input: {filter: "name=\'diff-gql-model\'", maxResults: "1"}) { modelVersions { name } } }')
+    gql("gql.model_versions.zero_results", "{ mlflowSearchModelVersions(input: {maxResults: 0}) { modelVersions { name } } }")
+    gql("gql.model_versions.bad_filter", '{ mlflowSearchModelVersions(input: {filter: "bogus"}) { modelVersions { name } } }')
+    datasets = "mutation D($ids: [String]) { mlflowSearchDatasets(input: {experimentIds: $ids}) { datasetSummaries { experimentId name digest context } } }"
+    gql("gql.datasets.none_asked", datasets, {"ids": []})
+    gql("gql.datasets.too_many", datasets, {"ids": [str(i) for i in range(21)]})
+    gql("gql.datasets.experiment_without", datasets, {"ids": ["0"]})
+    gql("gql.datasets.bad_id", datasets, {"ids": ["x"]})
+    raw("gql.datasets.rest", "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", body='{"experiment_ids": ["{{exp_g}}"]}', headers={"Content-Type": "application/json"}, sort=["body.dataset_summaries"])
+    raw("gql.datasets.rest_none", "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", body="{}", headers={"Content-Type": "application/json"})
+
+    # Metric histories and non-finite values
+    bulk = "query B($i: MlflowGetMetricHistoryBulkIntervalInput) { mlflowGetMetricHistoryBulkInterval(input: $i) { metrics { key value step runId } } }"
+    gql("gql.bulk.nan_point", bulk, {"i": {"runIds": ["{{run_g}}"], "metricKey": "loss_nan"}})
+    gql("gql.bulk.only_nan", bulk, {"i": {"runIds": ["{{run_g}}"], "metricKey": "nan_m"}})
+    gql("gql.bulk.infinity", bulk, {"i": {"runIds": ["{{run_g}}"], "metricKey": "inf_m"}})
+    gql("gql.bulk.no_runs", bulk, {"i": {"runIds": [], "metricKey": "loss"}})
+    gql("gql.bulk.no_key", bulk, {"i": {"runIds": ["{{run_g}}"]}})
+    gql("gql.bulk.unknown_run", bulk, {"i": {"runIds": [NO_RUN], "metricKey": "loss"}})
+    gql("gql.run.non_finite_latest", 'query { mlflowGetRun(input: {runId: "{{run_g}}"}) { run { data { metrics { key value } } } } }')
+
+    # Artifacts
+    files = "query A($i: MlflowListArtifactsInput) { mlflowListArtifacts(input: $i) { rootUri files { path isDir fileSize } nextPageToken } }"
+    gql("gql.artifacts.root", files, {"i": {"runId": "{{run_g}}"}})
+    gql("gql.artifacts.by_run_uuid", files, {"i": {"runUuid": "{{run_g}}", "path": "sub"}})
+    gql("gql.artifacts.empty_run", files, {"i": {"runId": "{{run_g2}}"}})
+    gql("gql.artifacts.unknown_run", files, {"i": {"runId": NO_RUN}})
+    gql("gql.artifacts.traversal", files, {"i": {"runId": "{{run_g}}", "path": "../../etc"}})
+
+    # MLflow's bounds on a document
+    deep = "{ a " + "{ b " * 10 + "}" * 11
+    gql("gql.limits.too_deep", deep)
+    gql("gql.limits.deep_but_allowed", "{ mlflowGetRun(input: {runId: \"{{run_g}}\"}) { run { inputs { datasetInputs { dataset { name } } } } } }")
+    gql("gql.limits.root_fields", "{ " + " ".join(f'f{i}: test(inputString: "{i}") {{ output }}' for i in range(11)) + " }")
+    gql("gql.limits.ten_root_fields", "{ " + " ".join(f'f{i}: test(inputString: "{i}") {{ output }}' for i in range(10)) + " }")
+    gql("gql.limits.aliases", '{ test(inputString: "x") { ' + " ".join(f"o{i}: output" for i in range(11)) + " } }")
+    gql(
+        "gql.limits.aliases_split_over_fragments",
+        'query { test(inputString: "x") { ...A ...B } } fragment A on Test { '
+        + " ".join(f"a{i}: output" for i in range(6))
+        + " } fragment B on Test { "
+        + " ".join(f"b{i}: output" for i in range(6))
+        + " }",
+    )
+    gql("gql.limits.selections", '{ test(inputString: "x") { ' + "output " * 1001 + "} }")
+    gql("gql.limits.self_spreading_fragment", "query { test(inputString: \"x\") { ...F } } fragment F on Test { output ...F }")
+
+    # Documents MLflow refuses
+    gql("gql.invalid.unknown_field", "{ nope }")
+    gql("gql.invalid.unknown_subfield", '{ mlflowGetRun(input: {runId: "x"}) { run { bogus } } }')
+    gql("gql.invalid.syntax", "{ test(inputString: \"x\") { output }")
+    gql("gql.invalid.empty_document", "")
+    gql("gql.invalid.unknown_operation", "query A { __typename }", operation="B")
+    gql("gql.invalid.operation_needed", "query A { __typename } query B { __typename }")
+    gql("gql.invalid.missing_variable", "query Q($s: String!) { test(inputString: $s) { output } }", {})
+    gql("gql.invalid.subscription", "subscription { test { output } }")
+    gql("gql.invalid.unused_fragment", "fragment F on Query { __typename } query { __typename }")
+    gql("gql.invalid.skip_directive", "{ __typename @skip(if: true) }")
+    gql("gql.invalid.input_type", "{ mlflowGetRun(input: {runId: 5}) { run { info { runId } } } }")
+    gql("gql.introspection", '{ __schema { queryType { name } mutationType { name } subscriptionType { name } directives { name args { name } } } t: __type(name: "MlflowRunExtension") { fields { name type { name kind ofType { name } } } } }')
+
+    # HTTP
+    raw("gql.http.no_content_type", "POST", GQL, body='{"query": "{ __typename }"}')
+    raw("gql.http.text_content_type", "POST", GQL, body='{"query": "{ __typename }"}', headers={"Content-Type": "text/plain"})
+    raw("gql.http.charset", "POST", GQL, body='{"query": "{ __typename }"}', headers={"Content-Type": "application/json; charset=utf-8"})
+    raw("gql.http.no_query", "POST", GQL, body="{}", headers={"Content-Type": "application/json"})
+    raw("gql.http.not_json", "POST", GQL, body="{query", headers={"Content-Type": "application/json"})
+    raw("gql.http.array_body", "POST", GQL, body='[{"query": "{ __typename }"}]', headers={"Content-Type": "application/json"})
+    raw("gql.http.variables_not_object", "POST", GQL, body='{"query": "{ __typename }", "variables": [1]}', headers={"Content-Type": "application/json"})
+    raw("gql.http.get_json_body", "GET", GQL, body='{"query": "{ __typename }"}', headers={"Content-Type": "application/json"})
+    raw("gql.http.get_query_string", "GET", GQL, query={"query": "{ __typename }"})
+    raw("gql.http.get_nothing", "GET", GQL)
+    raw("gql.http.wrong_method", "PUT", GQL, body="{}", headers={"Content-Type": "application/json"})
+    raw("gql.http.not_under_ajax_api", "POST", "/ajax-api/graphql", body='{"query": "{ __typename }"}', headers={"Content-Type": "application/json"})
+
+
 def build_corpus() -> list[dict]:
     _cases.clear()
     experiments()
@@ -1900,6 +2165,7 @@ def build_corpus() -> list[dict]:
     traces_v2()
     trace_filters()
     logged_models()
+    graphql()
     workspaces()
     names = [c["name"] for c in _cases]
     dupes = {n for n in names if names.count(n) > 1}
@@ -1970,6 +2236,15 @@ def workspaces() -> None:
     in_ws("ws.header.other_workspace_get_by_name", "team-b", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
     in_ws("ws.header.other_workspace_get_run", "team-b", "GET", "/runs/get", query={"run_id": "{{ws_run}}"})
     ws("ws.no_header.get_by_name", "GET", API + "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
+    # GraphQL is scoped by the same header.
+    ws_run_query = {"query": 'query($id: String) { mlflowGetRun(input: {runId: $id}) { run { info { runName experimentId } experiment { name workspace } } } }', "variables": {"id": "{{ws_run}}"}}
+    ws("ws.graphql.get_run", "POST", "/graphql", ws_run_query, {"X-MLFLOW-WORKSPACE": "team-a"})
+    ws("ws.graphql.get_experiment", "POST", "/graphql", {"query": '{ mlflowGetExperiment(input: {experimentId: "{{ws_exp}}"}) { experiment { name workspace } } }'}, {"X-MLFLOW-WORKSPACE": "team-a"})
+    ws("ws.graphql.other_workspace", "POST", "/graphql", ws_run_query, {"X-MLFLOW-WORKSPACE": "team-b"})
+    ws("ws.graphql.no_header", "POST", "/graphql", ws_run_query)
+    ws("ws.graphql.search_runs", "POST", "/graphql", {"query": '{ mlflowSearchRuns(input: {experimentIds: ["{{ws_exp}}"]}) { runs { info { runName } } } }'}, {"X-MLFLOW-WORKSPACE": "team-a"})
+    ws("ws.graphql.unknown_workspace", "POST", "/graphql", {"query": "{ __typename }"}, {"X-MLFLOW-WORKSPACE": "nope-ws"})
+    ws("ws.graphql.invalid_workspace", "POST", "/graphql", {"query": "{ __typename }"}, {"X-MLFLOW-WORKSPACE": "Bad_Name"})
     in_ws("ws.header.unknown_workspace", "nope-ws", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
     in_ws("ws.header.invalid_name", "Bad_Name", "GET", "/experiments/get-by-name", query={"experiment_name": "ws-exp"})
     ws("ws.delete.restrict_nonempty", "DELETE", WS + "/team-a")

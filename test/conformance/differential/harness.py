@@ -47,9 +47,28 @@ TIME_KEYS = {
     "creation_timestamp_ms",
     "last_updated_timestamp_ms",
 }
+# GraphQL's names for the same timestamps; its LongString writes them as strings of digits.
+GRAPHQL_TIME_KEYS = {
+    "creationTime",
+    "lastUpdateTime",
+    "startTime",
+    "endTime",
+    "timestamp",
+    "creationTimestamp",
+    "lastUpdatedTimestamp",
+}
 # Lists whose order MLflow does not specify (a registered model's latest_versions come in stage
 # order from its search, in first-seen order from its get).
-UNORDERED_KEYS = {"tags", "params", "dataset_inputs", "model_inputs", "aliases", "latest_versions"}
+UNORDERED_KEYS = {
+    "tags",
+    "params",
+    "dataset_inputs",
+    "model_inputs",
+    "aliases",
+    "latest_versions",
+    "datasetInputs",
+    "modelInputs",
+}
 MISSING = "<missing>"
 LAST_SUMMARY: list[str] = []  # filled by the pytest run, printed by conftest's terminal summary
 # A Python set of strings printed in a message, e.g. "{'=', '!=', 'LIKE'}": its order depends on
@@ -187,7 +206,7 @@ def _sort_key(item: Any) -> tuple:
     if isinstance(item, dict):
         ident = item.get("key") or item.get("name")
         if ident is None and isinstance(item.get("info"), dict):
-            ident = item["info"].get("run_id")
+            ident = item["info"].get("run_id") or item["info"].get("runId")
         if ident is None and isinstance(item.get("dataset"), dict):
             ident = f'{item["dataset"].get("name")}/{item["dataset"].get("digest")}'
         return (str(ident), _canonical(item))
@@ -221,8 +240,15 @@ def normalize(body: Any, masks: dict[str, str], case: dict, now_ms: int) -> Any:
                 items.sort(key=_sort_key)
             return items
         if isinstance(obj, str):
-            if key == "next_page_token":
+            # GraphQL answers "" for "no further page": that stays visible.
+            if key == "next_page_token" or (key == "nextPageToken" and obj):
                 return "<page-token>"
+            if (
+                key in GRAPHQL_TIME_KEYS
+                and obj.isdigit()
+                and abs(int(obj) - now_ms) < _NOW_WINDOW_MS
+            ):
+                return "<now>"
             return norm_str(obj)
         if (
             key in TIME_KEYS

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ModelVersion } from '../../store/model-versions.js';
 import type { RegisteredModel } from '../../store/registered-models.js';
-import { keyValueSchema } from '../wire/entities.js';
+import { keyValueSchema } from './entities.js';
 
 export const modelVersionSchema = z
   .object({

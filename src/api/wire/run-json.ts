@@ -3,7 +3,7 @@
 import type { MetricPoint } from '../../store/metrics.js';
 import type { Run } from '../../store/runs.js';
 import type { RunsTable } from '../../store/schema.js';
-import type { MetricJson, RunInfoJson, RunJson } from '../wire/entities.js';
+import type { MetricJson, RunInfoJson, RunJson } from './entities.js';
 
 /** Protobuf JSON writes non-finite doubles as strings. */
 export function metricValueJson(value: number): MetricJson['value'] {
@@ -56,4 +56,9 @@ export function runJson(
       ? { outputs: run.modelOutputs.length ? { model_outputs: run.modelOutputs } : {} }
       : {}),
   };
+}
+
+/** A run in a search answer: MLflow's search leaves model inputs out. */
+export function searchedRunJson(run: Run): RunJson {
+  return runJson(run, { outputs: true, modelInputs: false });
 }
