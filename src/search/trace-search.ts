@@ -10,6 +10,7 @@ import {
   type TraceClause,
   type TraceNumericColumn,
   type TraceOrderKey,
+  type TraceOrderTerm,
 } from './trace-grammar.js';
 
 export interface TraceSearch {
@@ -22,10 +23,16 @@ export interface TraceSearch {
 
 const SOURCE_RUN_KEY = 'mlflow.sourceRun';
 
-function numericColumn(column: TraceNumericColumn): Expression<unknown> {
-  return column === 'end_time_ms'
-    ? sql`(t.timestamp_ms + coalesce(t.execution_time_ms, 0))`
-    : sql.ref(`t.${column}`);
+/** Columns whose indexes a search is told not to use (SQLite's unary `+` hides a column's index). */
+type Unindexed = ReadonlySet<TraceNumericColumn>;
+const NONE: Unindexed = new Set();
+
+function numericColumn(
+  column: TraceNumericColumn,
+  unindexed: Unindexed = NONE,
+): Expression<unknown> {
+  if (column === 'end_time_ms') return sql`(t.timestamp_ms + coalesce(t.execution_time_ms, 0))`;
+  return unindexed.has(column) ? sql`+${sql.ref(`t.${column}`)}` : sql.ref(`t.${column}`);
 }
 
 function keyValueCondition(
@@ -138,10 +145,15 @@ function condition(
   flavour: SqlFlavour,
   clause: TraceClause,
   experimentIds: number[],
+  unindexed: Unindexed = NONE,
 ): RawBuilder<SqlBool> {
   switch (clause.kind) {
     case 'number':
-      return compareNumber(numericColumn(clause.column), clause.comparator, clause.value);
+      return compareNumber(
+        numericColumn(clause.column, unindexed),
+        clause.comparator,
+        clause.value,
+      );
     case 'text':
       return compareText(flavour, sql.ref(`t.${clause.column}`), clause.comparator, clause.value);
     case 'run': {
@@ -183,7 +195,7 @@ function neverNull(key: TraceOrderKey): boolean {
   return key.kind === 'column' && NEVER_NULL.has(key.column);
 }
 
-function orderExpression(key: TraceOrderKey): Expression<unknown> {
+function orderExpression(key: TraceOrderKey, unindexed: Unindexed): Expression<unknown> {
   switch (key.kind) {
     case 'column':
       if (
@@ -191,7 +203,7 @@ function orderExpression(key: TraceOrderKey): Expression<unknown> {
         key.column === 'timestamp_ms' ||
         key.column === 'execution_time_ms'
       ) {
-        return numericColumn(key.column);
+        return numericColumn(key.column, unindexed);
       }
       return sql.ref(`t.${key.column}`);
     case 'tag':
@@ -200,6 +212,22 @@ function orderExpression(key: TraceOrderKey): Expression<unknown> {
       return sql`(select k.value from trace_request_metadata k
         where k.request_id = t.request_id and k.key = ${key.key})`;
   }
+}
+
+function clauseConditions(
+  flavour: SqlFlavour,
+  clauses: TraceClause[],
+  experimentIds: number[],
+  unindexed: Unindexed = NONE,
+): RawBuilder<SqlBool>[] {
+  const spanClauses = clauses.filter(
+    (c): c is Extract<TraceClause, { kind: 'span' }> => c.kind === 'span',
+  );
+  const conditions = clauses.flatMap((c) =>
+    c.kind === 'span' ? [] : [condition(flavour, c, experimentIds, unindexed)],
+  );
+  if (spanClauses.length > 0) conditions.push(spanCondition(flavour, spanClauses));
+  return conditions;
 }
 
 /**
@@ -211,30 +239,63 @@ export function traceFilterConditions(
   filter: string | undefined,
   experimentIds: number[],
 ): RawBuilder<SqlBool>[] {
-  const clauses = parseTraceFilter(filter);
-  const spanClauses = clauses.filter(
-    (c): c is Extract<TraceClause, { kind: 'span' }> => c.kind === 'span',
-  );
-  const conditions = clauses.flatMap((c) =>
-    c.kind === 'span' ? [] : [condition(flavour, c, experimentIds)],
-  );
-  if (spanClauses.length > 0) conditions.push(spanCondition(flavour, spanClauses));
-  return conditions;
+  return clauseConditions(flavour, parseTraceFilter(filter), experimentIds);
+}
+
+/**
+ * A time window ordered by execution time can be read two ways: the window from the time index,
+ * every trace in it sorted (cost ∝ traces in the window, M), or the execution-time index walked
+ * in order until a page is found (cost ∝ page × N / M, N the experiment's traces). SQLite has no
+ * statistics to choose, so the window is counted here, up to where the walk wins: M² = page × N.
+ * The index not to use is returned. N is bounded by the table's rowid span (one index seek each).
+ */
+async function executionTimeWindowPlan(
+  db: Kysely<Database>,
+  search: TraceSearch,
+  flavour: SqlFlavour,
+  clauses: TraceClause[],
+  order: TraceOrderTerm[],
+): Promise<Unindexed> {
+  const first = order[0];
+  const windowed = clauses.some((c) => c.kind === 'number' && c.column === 'timestamp_ms');
+  const byExecutionTime =
+    first?.key.kind === 'column' && first.key.column === 'execution_time_ms' && !first.ascending;
+  if (flavour !== 'sqlite' || !windowed || !byExecutionTime) return NONE;
+  // Each of max and min alone is one seek; together in one select they would scan the table.
+  const { rows } = await sql<{ n: number | null }>`select
+    (select max(rowid) from trace_info) - (select min(rowid) from trace_info) + 1 as n`.execute(db);
+  const n = rows[0]?.n ?? 0;
+  const enough = Math.ceil(Math.sqrt((search.offset + search.maxResults) * Number(n)));
+  const times = clauses.filter((c) => c.kind === 'number' && c.column === 'timestamp_ms');
+  let window = db
+    .selectFrom('trace_info as t')
+    .select(sql`1`.as('one'))
+    .where('t.experiment_id', 'in', search.experimentIds);
+  for (const c of clauseConditions(flavour, times, search.experimentIds)) window = window.where(c);
+  const { m } = await db
+    .selectFrom(window.limit(enough).as('w'))
+    .select(sql<number>`count(*)`.as('m'))
+    .executeTakeFirstOrThrow();
+  return new Set([Number(m) >= enough ? 'timestamp_ms' : 'execution_time_ms']);
 }
 
 /** The ids of one page of matching traces, in order. Throws MLflow's errors for a bad filter. */
 export async function searchTraceIds(db: Kysely<Database>, search: TraceSearch): Promise<string[]> {
   const flavour = sqlFlavour(db);
-  const conditions = traceFilterConditions(flavour, search.filter, search.experimentIds);
+  const clauses = parseTraceFilter(search.filter);
+  clauseConditions(flavour, clauses, search.experimentIds); // MLflow's errors come first
   const order = parseTraceOrderBy(search.orderBy);
   if (search.experimentIds.length === 0) return [];
+  const unindexed = await executionTimeWindowPlan(db, search, flavour, clauses, order);
   let query = db
     .selectFrom('trace_info as t')
     .select('t.request_id')
     .where('t.experiment_id', 'in', search.experimentIds);
-  for (const c of conditions) query = query.where(c);
+  for (const c of clauseConditions(flavour, clauses, search.experimentIds, unindexed)) {
+    query = query.where(c);
+  }
   for (const term of order) {
-    const expression = orderExpression(term.key);
+    const expression = orderExpression(term.key, unindexed);
     // Nulls last, as MLflow sorts. A column that is never null needs no such term, nor does a
     // descending order on SQLite (its nulls sort lowest): without it SQLite reads the order
     // straight from an index where one serves it instead of sorting every matching trace.
