@@ -11,6 +11,7 @@ import * as m0007 from './0007_metric_rank_marks.js';
 import * as m0008 from './0008_traces.js';
 import * as m0009 from './0009_evaluation_datasets.js';
 import * as m0013 from './0013_trace_search_layout.js';
+import * as m0014 from './0014_webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0008_traces': m0008,
   '0009_evaluation_datasets': m0009,
   '0013_trace_search_layout': m0013,
+  '0014_webhooks': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {
