@@ -178,21 +178,17 @@ export async function postJson(
   policy: TargetPolicy,
   request: OutboundRequest,
 ): Promise<OutboundResponse> {
-  let hop: Hop;
-  try {
-    hop = {
-      url: policy.parseUrl(request.url),
-      method: 'POST',
-      body: request.body,
-      headers: { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) },
-    };
-  } catch (err) {
+  const first = await policy.validate(request.url).catch((err: unknown) => {
     throw asAttemptError(err);
-  }
+  });
+  let hop: Hop = {
+    url: first.url,
+    method: 'POST',
+    body: request.body,
+    headers: { ...request.headers, 'Content-Length': String(Buffer.byteLength(request.body)) },
+  };
+  let addresses = first.addresses;
   for (let redirects = 0; ; redirects++) {
-    const addresses = await policy.resolve(TargetPolicy.hostOf(hop.url)).catch((err: unknown) => {
-      throw asAttemptError(err);
-    });
     const answer = await sendOnce(policy, hop, addresses, request.timeoutMs, request.signal);
     const redirected = [301, 302, 303, 307, 308].includes(answer.status) && answer.location;
     if (!redirected) {
@@ -202,11 +198,10 @@ export async function postJson(
       throw new AttemptError('TooManyRedirects', `Exceeded ${MAX_REDIRECTS} redirects.`);
     }
     hop = nextHop(hop, answer.status, answer.location!);
-    try {
-      // The next hop's scheme and host are checked as the webhook's own URL was.
-      policy.parseUrl(hop.url.href);
-    } catch (err) {
+    // The next hop's scheme and every address of its host are checked as the webhook's own were.
+    const next = await policy.validate(hop.url.href).catch((err: unknown) => {
       throw asAttemptError(err);
-    }
+    });
+    addresses = next.addresses;
   }
 }

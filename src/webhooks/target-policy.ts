@@ -114,14 +114,17 @@ export class TargetPolicy {
     return url.hostname.replace(/^\[(.*)\]$/, '$1');
   }
 
-  /** Why connecting to `address` for `host` is refused, or undefined when it is allowed. */
-  refusal(host: string, address: IpBytes): string | undefined {
+  /**
+   * Why connecting to `address` for `host` is refused, or undefined when it is allowed. `label` is
+   * the host as messages name it (MLflow names it as the URL wrote it, e.g. `::ffff:127.0.0.1`).
+   */
+  refusal(host: string, address: IpBytes, label = host): string | undefined {
     if (this.hostNames.has(host.toLowerCase().replace(/\.$/, ''))) return undefined;
     if (isPublicIp(address)) return undefined;
     if (this.networks.some((n) => networkContains(n, address))) return undefined;
     return (
       `${FIELD} must not resolve to a non-public IP address. ` +
-      `${pyStr(host)} resolves to ${formatIp(address)}.`
+      `${pyStr(label)} resolves to ${formatIp(address)}.`
     );
   }
 
@@ -129,40 +132,44 @@ export class TargetPolicy {
    * Every address `host` resolves to, each checked; the first refused one fails the whole URL
    * (MLflow's rule: one private address is enough to refuse).
    */
-  async resolve(host: string): Promise<ResolvedAddress[]> {
+  async resolve(host: string, label = host): Promise<ResolvedAddress[]> {
     const literal = parseIp(host);
     const addresses: ResolvedAddress[] = literal
       ? [{ address: host, family: literal.length === 4 ? 4 : 6 }]
-      : await lookupAll(host);
+      : await lookupAll(host, label);
     for (const { address } of addresses) {
       const bytes = parseIp(address);
       if (!bytes) {
         throw MlflowError.invalidParameter(
-          `${FIELD} hostname ${pyStr(host)} resolved to an invalid IP address: ${address}`,
+          `${FIELD} hostname ${pyStr(label)} resolved to an invalid IP address: ${address}`,
         );
       }
-      const refused = this.refusal(host, bytes);
+      const refused = this.refusal(host, bytes, label);
       if (refused) throw MlflowError.invalidParameter(refused);
     }
     return addresses;
   }
 
-  /** MLflow's `_validate_webhook_url`: scheme, host name, and every address the host has. */
-  async validate(url: string): Promise<URL> {
+  /**
+   * MLflow's `_validate_webhook_url`: scheme, host name, and every address the host has. Answers
+   * the parsed URL with the addresses checked, which are the ones to connect to.
+   */
+  async validate(url: string): Promise<{ url: URL; addresses: ResolvedAddress[] }> {
     const parsed = this.parseUrl(url);
-    await this.resolve(TargetPolicy.hostOf(parsed));
-    return parsed;
+    const host = TargetPolicy.hostOf(parsed);
+    const written = authorityHost(url.trim()).toLowerCase();
+    return { url: parsed, addresses: await this.resolve(host, written || host) };
   }
 }
 
-async function lookupAll(host: string): Promise<ResolvedAddress[]> {
+async function lookupAll(host: string, label: string): Promise<ResolvedAddress[]> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
           MlflowError.invalidParameter(
-            `Timed out resolving ${FIELD} hostname ${pyStr(host)} after ` +
+            `Timed out resolving ${FIELD} hostname ${pyStr(label)} after ` +
               `${RESOLVE_TIMEOUT_MS / 1000} seconds`,
           ),
         ),
@@ -178,7 +185,7 @@ async function lookupAll(host: string): Promise<ResolvedAddress[]> {
   } catch (err) {
     if (err instanceof MlflowError) throw err;
     throw MlflowError.invalidParameter(
-      `Cannot resolve ${FIELD} hostname ${pyStr(host)}: ${gaiText(err as NodeJS.ErrnoException)}`,
+      `Cannot resolve ${FIELD} hostname ${pyStr(label)}: ${gaiText(err as NodeJS.ErrnoException)}`,
     );
   } finally {
     clearTimeout(timer);
