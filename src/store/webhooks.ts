@@ -173,7 +173,9 @@ export async function webhooksForEvents(
     .where('w.deleted_timestamp', 'is', null)
     .where((eb) =>
       eb.or(
-        events.map((ev) => eb.and([eb('e.entity', '=', ev.entity), eb('e.action', '=', ev.action)])),
+        events.map((ev) =>
+          eb.and([eb('e.entity', '=', ev.entity), eb('e.action', '=', ev.action)]),
+        ),
       ),
     )
     .execute();

@@ -18,12 +18,7 @@ import { isPromptModel } from '../store/registered-models.js';
 import { getWebhook, webhooksForEvents, type Webhook } from '../store/webhooks.js';
 import { eventName, type WebhookEvent } from './events.js';
 import { AttemptError, postJson } from './outbound.js';
-import {
-  envelopeJson,
-  examplePayload,
-  type ByModelKind,
-  type WebhookMessage,
-} from './payloads.js';
+import { envelopeJson, examplePayload, type ByModelKind, type WebhookMessage } from './payloads.js';
 import { SecretBox } from './secret-box.js';
 import { deliveryHeaders } from './signature.js';
 import { TargetPolicy } from './target-policy.js';
@@ -116,7 +111,10 @@ export class WebhookDispatcher {
         : { status: 'FAILED', responseStatus: null, error: sent.error.pythonRepr() };
     await recordAttempt(project.db, delivery.deliveryId, outcome);
     if ('error' in sent) {
-      return { success: false, error_message: `Failed to test webhook: ${sent.error.pythonRepr()}` };
+      return {
+        success: false,
+        error_message: `Failed to test webhook: ${sent.error.pythonRepr()}`,
+      };
     }
     return { success: sent.status < 400, response_status: sent.status, response_body: sent.body };
   }
@@ -223,14 +221,14 @@ export class WebhookDispatcher {
     if (webhook.status !== 'ACTIVE') return this.abandon(delivery, 'the webhook was disabled');
     const sent = await this.send(webhook, delivery);
     delivery.attempts++;
-    const retryable =
-      'error' in sent ? sent.error.retryable : RETRY_STATUSES.includes(sent.status);
+    const retryable = 'error' in sent ? sent.error.retryable : RETRY_STATUSES.includes(sent.status);
     const canRetry = retryable && delivery.attempts <= this.config.webhookMaxRetries;
     const delayMs = canRetry
       ? this.backoffMs(delivery.attempts, 'status' in sent ? sent.retryAfterSeconds : undefined)
       : 0;
     const outcome: AttemptOutcome = {
-      status: 'status' in sent && sent.status < 400 ? 'SUCCEEDED' : canRetry ? 'RETRYING' : 'FAILED',
+      status:
+        'status' in sent && sent.status < 400 ? 'SUCCEEDED' : canRetry ? 'RETRYING' : 'FAILED',
       responseStatus: 'status' in sent ? sent.status : null,
       error: 'error' in sent ? sent.error.pythonRepr() : null,
       nextAttemptAt: canRetry ? Date.now() + delayMs : undefined,
@@ -267,7 +265,9 @@ export class WebhookDispatcher {
   private async send(
     webhook: Webhook,
     delivery: Delivery,
-  ): Promise<{ status: number; body: string; retryAfterSeconds?: number } | { error: AttemptError }> {
+  ): Promise<
+    { status: number; body: string; retryAfterSeconds?: number } | { error: AttemptError }
+  > {
     let secret: string | null = null;
     if (webhook.secretToken) {
       try {
@@ -306,7 +306,10 @@ export class WebhookDispatcher {
         abandonDelivery(ctx.db, delivery.deliveryId, reason),
       );
     } catch (err) {
-      this.logger.warn({ err, delivery: delivery.deliveryId }, 'could not log an abandoned delivery');
+      this.logger.warn(
+        { err, delivery: delivery.deliveryId },
+        'could not log an abandoned delivery',
+      );
     }
   }
 }

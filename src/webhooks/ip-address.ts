@@ -40,9 +40,12 @@ function parseIpv6(text: string): IpBytes | undefined {
   return bytes;
 }
 
-/** A canonical IPv4 literal or any IPv6 literal (no zone), as `getaddrinfo` writes addresses. */
+/**
+ * A canonical IPv4 literal or any IPv6 literal, as `getaddrinfo` writes addresses; a zone
+ * (`fe80::1%eth0`) is dropped, the address alone decides.
+ */
 export function parseIp(text: string): IpBytes | undefined {
-  return text.includes(':') ? parseIpv6(text) : parseIpv4(text);
+  return text.includes(':') ? parseIpv6(text.split('%')[0]) : parseIpv4(text);
 }
 
 /** Python's `str(ip_address(...))`: dotted IPv4; IPv6 in hex groups, longest zero run as `::`. */
@@ -52,7 +55,7 @@ export function formatIp(bytes: IpBytes): string {
   for (let i = 0; i < 16; i += 2) groups.push((bytes[i] << 8) | bytes[i + 1]);
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -259,7 +259,11 @@ export function pythonUtcNow(nowMicros: bigint): string {
 }
 
 /** The body of a delivery: MLflow's envelope as the exact JSON text that is signed and sent. */
-export function envelopeJson(message: WebhookMessage, workspace: string, nowMicros: bigint): string {
+export function envelopeJson(
+  message: WebhookMessage,
+  workspace: string,
+  nowMicros: bigint,
+): string {
   return pyDumps(
     dict([
       ['entity', message.event.entity],

@@ -14,7 +14,9 @@ function decodeKey(text: string): { signing: Buffer; encryption: Buffer } {
   // Node's base64 decoder reads both alphabets, with or without padding.
   const raw = Buffer.from(text.trim(), 'base64');
   if (raw.length !== 32) {
-    throw new Error('the webhook secret key must be 32 url-safe base64-encoded bytes (a Fernet key)');
+    throw new Error(
+      'the webhook secret key must be 32 url-safe base64-encoded bytes (a Fernet key)',
+    );
   }
   return { signing: raw.subarray(0, 16), encryption: raw.subarray(16) };
 }

@@ -76,6 +76,7 @@ class Receiver {
     if (p.startsWith('/fail')) return reply(500, 'boom');
     if (p.startsWith('/bad')) return reply(400, 'no thanks');
     if (p.startsWith('/hang')) return void this.hanging.push(res);
+    if (p.startsWith('/empty')) return reply(204, '');
     if (p.startsWith('/to-other-loopback')) {
       return reply(307, '', { Location: `http://127.0.0.2:${this.port}/ok` });
     }
@@ -386,9 +387,15 @@ describe('retries', () => {
   };
 
   it('retries a receiver that fails (500, then 200) with the same delivery, signed afresh', async () => {
-    const id = await createWebhook(s, receiver.url('/flaky'), [MODEL_EVENTS[0]], {
-      secret: SECRET,
-    }, '/projects/flaky');
+    const id = await createWebhook(
+      s,
+      receiver.url('/flaky'),
+      [MODEL_EVENTS[0]],
+      {
+        secret: SECRET,
+      },
+      '/projects/flaky',
+    );
     await notify('/projects/flaky', 'm');
     const got = receiver.at('/flaky');
     expect(got).toHaveLength(2);
@@ -397,11 +404,19 @@ describe('retries', () => {
     for (const r of got) expect(verifySignature(r, SECRET)).toBe(true);
     const [d] = await deliveries(s, id, '/projects/flaky');
     expect(d).toMatchObject({ status: 'SUCCEEDED', attempts: 2, response_status: 200 });
-    expect(d.last_attempt_timestamp as number).toBeGreaterThanOrEqual(d.creation_timestamp as number);
+    expect(d.last_attempt_timestamp as number).toBeGreaterThanOrEqual(
+      d.creation_timestamp as number,
+    );
   });
 
   it('gives up after the configured retries, keeping the last answer', async () => {
-    const id = await createWebhook(s, receiver.url('/fail'), [MODEL_EVENTS[0]], {}, '/projects/failing');
+    const id = await createWebhook(
+      s,
+      receiver.url('/fail'),
+      [MODEL_EVENTS[0]],
+      {},
+      '/projects/failing',
+    );
     await notify('/projects/failing', 'm');
     expect(receiver.at('/fail')).toHaveLength(3);
     const [d] = await deliveries(s, id, '/projects/failing');
@@ -428,6 +443,33 @@ describe('retries', () => {
     const [d] = await deliveries(s, id, p);
     expect(d).toMatchObject({ status: 'FAILED', attempts: 3 });
     expect(d.last_error).toMatch(/^Timeout\('No answer from 127\.0\.0\.1 within 1 seconds'\)$/);
+  });
+});
+
+describe('shutdown', () => {
+  it('does not wait on a hanging receiver for long, and logs the delivery as cut short', async () => {
+    const p = '/projects/shutdown';
+    const patient = await serverWith({
+      webhookAllowHosts: '127.0.0.1',
+      webhookAllowedSchemes: 'http',
+      webhookTimeout: 60,
+    });
+    const id = await createWebhook(
+      patient,
+      receiver.url('/hang-at-shutdown'),
+      [MODEL_EVENTS[0]],
+      {},
+      p,
+    );
+    await json(patient.api.post(`${p}${RM}/create`), { name: 'm' }).expect(200);
+    while (receiver.at('/hang-at-shutdown').length === 0)
+      await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    await patient.app.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const [d] = await deliveries(s, id, p);
+    expect(d).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(d.last_error).toBe('the server stopped before the next attempt');
   });
 });
 
@@ -467,6 +509,14 @@ describe('the test endpoint', () => {
     });
     const logged = await deliveries(s, id);
     expect(logged.map((d) => d.test)).toEqual([true, true]);
+  });
+
+  it('answers an empty body as "" (as MLflow does)', async () => {
+    const id = await createWebhook(s, receiver.url('/empty'), [MODEL_EVENTS[0]]);
+    const res = await json(s.api.post(`${WH}/${id}/test`), {});
+    expect(res.body).toEqual({
+      result: { success: true, response_status: 204, response_body: '' },
+    });
   });
 
   it('reports a failing receiver once (no retries)', async () => {
@@ -511,7 +561,13 @@ describe('targets outside the allowlist', () => {
 
   it('refuses to follow a redirect to one, and follows one to an allowed target', async () => {
     const p = '/projects/redirects';
-    const away = await createWebhook(s, receiver.url('/to-other-loopback'), [MODEL_EVENTS[0]], {}, p);
+    const away = await createWebhook(
+      s,
+      receiver.url('/to-other-loopback'),
+      [MODEL_EVENTS[0]],
+      {},
+      p,
+    );
     const home = await createWebhook(s, receiver.url('/to-ok'), [MODEL_EVENTS[0]], {}, p);
     const before = receiver.at('/ok').length;
     await json(s.api.post(`${p}${RM}/create`), { name: 'm' }).expect(200);
@@ -531,7 +587,13 @@ describe('targets outside the allowlist', () => {
   });
 
   it('refuses at test time a target the server no longer allows', async () => {
-    const id = await createWebhook(s, receiver.url('/never'), [MODEL_EVENTS[0]], {}, '/projects/moved');
+    const id = await createWebhook(
+      s,
+      receiver.url('/never'),
+      [MODEL_EVENTS[0]],
+      {},
+      '/projects/moved',
+    );
     const strict = await serverWith({ webhookAllowedSchemes: 'http,https' });
     try {
       const res = await json(strict.api.post(`/projects/moved${WH}/${id}/test`), {});
@@ -540,7 +602,7 @@ describe('targets outside the allowlist', () => {
         result: {
           success: false,
           error_message:
-            "Failed to test webhook: MlflowException(\"Webhook URL must not resolve to a " +
+            'Failed to test webhook: MlflowException("Webhook URL must not resolve to a ' +
             "non-public IP address. '127.0.0.1' resolves to 127.0.0.1.\")",
         },
       });

@@ -70,9 +70,9 @@ describe('webhooks create and get', () => {
     const db = await import('better-sqlite3').then(
       (m) => new m.default(`${t.dataDir}/default/mlflow.db`, { readonly: true }),
     );
-    const row = db.prepare('select secret from webhooks where webhook_id = ?').get(
-      webhook.webhook_id,
-    ) as { secret: string };
+    const row = db
+      .prepare('select secret from webhooks where webhook_id = ?')
+      .get(webhook.webhook_id) as { secret: string };
     db.close();
     expect(row.secret).toMatch(/^gAAAAA/);
     expect(row.secret).not.toContain('plain-text-secret');
@@ -150,7 +150,7 @@ describe('webhook URLs', () => {
     ['https://localhost:8443/h', "'localhost' resolves to "],
     ['https://169.254.169.254/latest/meta-data', "'169.254.169.254' resolves to 169.254.169.254."],
     ['https://[::1]/h', "'::1' resolves to ::1."],
-    ['https://[::ffff:127.0.0.1]/h', "'::ffff:7f00:1' resolves to ::ffff:7f00:1."],
+    ['https://[::ffff:127.0.0.1]/h', "'::ffff:127.0.0.1' resolves to ::ffff:7f00:1."],
     ['https://[fd00:ec2::254]/h', "'fd00:ec2::254' resolves to fd00:ec2::254."],
     ['https://[2002:a00:1::]/h', "'2002:a00:1::' resolves to 2002:a00:1::."],
     ['https://10.1.2.3/h', "'10.1.2.3' resolves to 10.1.2.3."],
@@ -168,7 +168,11 @@ describe('webhook URLs', () => {
   });
 
   it('refuses a host name that does not resolve, in MLflow words', async () => {
-    const res = await post(t, WH, { name: 'h', url: 'https://no-such-host.invalid/h', events: [EVENT] });
+    const res = await post(t, WH, {
+      name: 'h',
+      url: 'https://no-such-host.invalid/h',
+      events: [EVENT],
+    });
     expectError(
       res,
       400,
@@ -178,7 +182,11 @@ describe('webhook URLs', () => {
   });
 
   it('accepts public addresses, including IPv4 carried in IPv6', async () => {
-    for (const url of ['https://8.8.8.8:8443/h?x=1', 'https://[::ffff:8.8.8.8]/h', 'HTTPS://1.1.1.1/h']) {
+    for (const url of [
+      'https://8.8.8.8:8443/h?x=1',
+      'https://[::ffff:8.8.8.8]/h',
+      'HTTPS://1.1.1.1/h',
+    ]) {
       expect((await create({ url })).url).toBe(url);
     }
   });
@@ -189,7 +197,11 @@ describe('webhooks list', () => {
   beforeAll(async () => {
     listing = await startTestApp();
     for (const name of ['first', 'second', 'third']) {
-      const res = await post(listing, `/projects/listing${WH}`, { name, url: URL, events: [EVENT] });
+      const res = await post(listing, `/projects/listing${WH}`, {
+        name,
+        url: URL,
+        events: [EVENT],
+      });
       expect(res.status).toBe(200);
       await new Promise((r) => setTimeout(r, 3));
     }

@@ -278,10 +278,7 @@ export const registeredModelEndpoints = [
       validateAliasNotReserved(input.alias);
       const version = parseVersion(input.version);
       await setRegisteredModelAlias(project.db, { name, version }, input.alias);
-      webhooks.notify(
-        project.name,
-        webhookPayloads.aliasCreated(name, input.alias, input.version),
-      );
+      webhooks.notify(project.name, webhookPayloads.aliasCreated(name, input.alias, input.version));
       return {};
     },
   }),

@@ -7,10 +7,7 @@ import { z } from 'zod';
 import { endpoint, type AnyEndpoint, type HandlerContext } from '../../http/endpoint.js';
 import { MlflowError } from '../../errors.js';
 import { parsePageToken, createPageToken } from '../../search/page-token.js';
-import {
-  validateWebhookEvents,
-  validateWebhookName,
-} from '../../services/webhook-validation.js';
+import { validateWebhookEvents, validateWebhookName } from '../../services/webhook-validation.js';
 import {
   createWebhook,
   deleteWebhook,

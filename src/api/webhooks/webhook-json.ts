@@ -48,15 +48,12 @@ export function checkedEvents(events: z.infer<typeof eventRequestSchema>[]): Web
  * dropped as protobuf drops unknown enum names, while another number is refused.
  */
 export const statusRequestSchema = z
-  .preprocess(
-    (v) => {
-      if (v === 1 || v === '1' || v === 'ACTIVE') return 'ACTIVE';
-      if (v === 2 || v === '2' || v === 'DISABLED') return 'DISABLED';
-      if (typeof v === 'string' || typeof v === 'boolean') return undefined;
-      return v;
-    },
-    z.enum(WEBHOOK_STATUSES).optional(),
-  )
+  .preprocess((v) => {
+    if (v === 1 || v === '1' || v === 'ACTIVE') return 'ACTIVE';
+    if (v === 2 || v === '2' || v === 'DISABLED') return 'DISABLED';
+    if (typeof v === 'string' || typeof v === 'boolean') return undefined;
+    return v;
+  }, z.enum(WEBHOOK_STATUSES).optional())
   .meta({ description: '`ACTIVE` or `DISABLED` (or 1 / 2)' });
 
 export const webhookEventSchema = z
@@ -77,7 +74,7 @@ export const webhookSchema = z
     creation_timestamp: z.number().int(),
     last_updated_timestamp: z.number().int(),
   })
-  .meta({ id: 'Webhook', description: "A webhook as MLflow answers it (its secret never shown)" });
+  .meta({ id: 'Webhook', description: 'A webhook as MLflow answers it (its secret never shown)' });
 
 export function eventJson(event: WebhookEvent) {
   return { entity: event.entity.toUpperCase(), action: event.action.toUpperCase() };
