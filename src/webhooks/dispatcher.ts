@@ -18,7 +18,13 @@ import { isPromptModel } from '../store/registered-models.js';
 import { getWebhook, webhooksForEvents, type Webhook } from '../store/webhooks.js';
 import { eventName, type WebhookEvent } from './events.js';
 import { AttemptError, postJson } from './outbound.js';
-import { envelopeJson, examplePayload, type ByModelKind, type WebhookMessage } from './payloads.js';
+import {
+  envelopeJson,
+  examplePayload,
+  messageFor,
+  type ByModelKind,
+  type WebhookMessage,
+} from './payloads.js';
 import { SecretBox } from './secret-box.js';
 import { deliveryHeaders } from './signature.js';
 import { TargetPolicy } from './target-policy.js';
@@ -179,21 +185,16 @@ export class WebhookDispatcher {
     const queued: Delivery[] = [];
     await this.projects.with(project, false, async (ctx) => {
       if (!ctx.persisted) return;
-      const candidates =
-        'modelName' in notification
-          ? [notification.model, notification.prompt].filter((m) => m !== undefined)
-          : [notification];
-      const subscribed = await webhooksForEvents(
-        ctx.db,
-        candidates.map((c) => c.event),
-      );
+      const byKind = 'modelName' in notification ? notification : undefined;
+      const candidates = byKind
+        ? [byKind.modelEvent, byKind.promptEvent].filter((e) => e !== undefined)
+        : [(notification as WebhookMessage).event];
+      const subscribed = await webhooksForEvents(ctx.db, candidates);
       if (subscribed.length === 0) return;
-      const message =
-        'modelName' in notification
-          ? (await isPromptModel(ctx.db, notification.modelName))
-            ? notification.prompt
-            : notification.model
-          : notification;
+      // Only asked when someone listens: MLflow reads the model's prompt tag after the write.
+      const message = byKind
+        ? messageFor(byKind, await isPromptModel(ctx.db, byKind.modelName))
+        : (notification as WebhookMessage);
       if (!message) return;
       const name = eventName(message.event);
       for (const { webhook, matched } of subscribed) {

@@ -95,12 +95,19 @@ export function modelVersionCreated(input: {
 
 /**
  * A notification whose event depends on whether the registered model is a prompt (MLflow asks its
- * store after the write); `model` is undefined where a plain model's write notifies nobody.
+ * store after the write); `modelEvent` is undefined where a plain model's write notifies nobody.
  */
 export interface ByModelKind {
   modelName: string;
-  model?: WebhookMessage;
-  prompt: WebhookMessage;
+  data: PyDict;
+  modelEvent?: WebhookEvent;
+  promptEvent: WebhookEvent;
+}
+
+/** The message once the model's kind is known (undefined: nobody is notified). */
+export function messageFor(n: ByModelKind, isPrompt: boolean): WebhookMessage | undefined {
+  const event = isPrompt ? n.promptEvent : n.modelEvent;
+  return event && { event, data: n.data };
 }
 
 function byKind(
@@ -111,8 +118,9 @@ function byKind(
 ): ByModelKind {
   return {
     modelName,
-    model: entities.model ? { event: { entity: entities.model, action }, data } : undefined,
-    prompt: { event: { entity: entities.prompt, action }, data },
+    data,
+    modelEvent: entities.model && { entity: entities.model, action },
+    promptEvent: { entity: entities.prompt, action },
   };
 }
 
@@ -199,13 +207,13 @@ export function examplePayload(event: WebhookEvent): PyDict {
         ['description', 'An example model version'],
       ]);
     case 'model_version_tag.set':
-      return versionTagSet(model, '1', 'example_key', 'example_value').prompt.data;
+      return versionTagSet(model, '1', 'example_key', 'example_value').data;
     case 'model_version_tag.deleted':
-      return versionTagDeleted(model, '1', 'example_key').prompt.data;
+      return versionTagDeleted(model, '1', 'example_key').data;
     case 'model_version_alias.created':
-      return aliasCreated(model, 'example_alias', '1').prompt.data;
+      return aliasCreated(model, 'example_alias', '1').data;
     case 'model_version_alias.deleted':
-      return aliasDeleted(model, 'example_alias').prompt.data;
+      return aliasDeleted(model, 'example_alias').data;
     case 'prompt.created':
       return dict([
         ['name', prompt],
@@ -221,17 +229,17 @@ export function examplePayload(event: WebhookEvent): PyDict {
         ['description', 'An example prompt version'],
       ]);
     case 'prompt_tag.set':
-      return modelTagSet(prompt, 'example_key', 'example_value').prompt.data;
+      return modelTagSet(prompt, 'example_key', 'example_value').data;
     case 'prompt_tag.deleted':
-      return modelTagDeleted(prompt, 'example_key').prompt.data;
+      return modelTagDeleted(prompt, 'example_key').data;
     case 'prompt_version_tag.set':
-      return versionTagSet(prompt, '1', 'example_key', 'example_value').prompt.data;
+      return versionTagSet(prompt, '1', 'example_key', 'example_value').data;
     case 'prompt_version_tag.deleted':
-      return versionTagDeleted(prompt, '1', 'example_key').prompt.data;
+      return versionTagDeleted(prompt, '1', 'example_key').data;
     case 'prompt_alias.created':
-      return aliasCreated(prompt, 'example_alias', '1').prompt.data;
+      return aliasCreated(prompt, 'example_alias', '1').data;
     case 'prompt_alias.deleted':
-      return aliasDeleted(prompt, 'example_alias').prompt.data;
+      return aliasDeleted(prompt, 'example_alias').data;
     default:
       // budget_policy.exceeded, the only other valid event.
       return dict([

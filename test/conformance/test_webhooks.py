@@ -53,7 +53,9 @@ class Receiver:
                     receiver.received.append(
                         {"path": self.path, "headers": dict(self.headers), "body": body}
                     )
-                failing = self.path.startswith("/fail") or (self.path.startswith("/flaky") and n == 1)
+                failing = self.path.startswith("/fail") or (
+                    self.path.startswith("/flaky") and n == 1
+                )
                 self.send_response(500 if failing else 200)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()
@@ -118,7 +120,9 @@ def delivering_server():
 
 
 @pytest.fixture
-def delivering_client(delivering_server, switch_tracking_uri, monkeypatch) -> tuple[MlflowClient, str]:
+def delivering_client(
+    delivering_server, switch_tracking_uri, monkeypatch
+) -> tuple[MlflowClient, str]:
     """A client on a fresh project (MLflow: workspace) of the delivering server, and its name."""
     project = project_name("hooks")
     if TARGET == "mlflow":
@@ -153,7 +157,8 @@ def test_webhook_lifecycle_through_the_client(client):
     assert made.creation_timestamp == made.last_updated_timestamp > 0
 
     got = client.get_webhook(made.webhook_id)
-    assert (got.webhook_id, got.name, event_names(got)) == (made.webhook_id, "ci-hook", event_names(made))
+    assert (got.webhook_id, got.name) == (made.webhook_id, "ci-hook")
+    assert event_names(got) == event_names(made)
 
     second = client.create_webhook(
         name="second", url="https://8.8.4.4/h", events=[WebhookEvent.from_str("prompt.created")]
@@ -252,7 +257,8 @@ def test_failing_receiver_gets_a_retry(delivering_client, receiver):
     client.create_webhook(name="flaky", url=receiver.url(path), events=["registered_model.created"])
     client.create_registered_model("retried")
     first, second = receiver.wait_for(path, 2)
-    assert first["headers"][WEBHOOK_DELIVERY_ID_HEADER] == second["headers"][WEBHOOK_DELIVERY_ID_HEADER]
+    delivery_ids = {r["headers"][WEBHOOK_DELIVERY_ID_HEADER] for r in (first, second)}
+    assert len(delivery_ids) == 1
     assert first["body"] == second["body"]
 
 
@@ -266,7 +272,9 @@ def test_test_webhook_reports_the_receivers_answer(delivering_client, receiver):
     assert result.error_message is None
 
     path = f"/fail-{uuid.uuid4().hex[:8]}"
-    failing = client.create_webhook(name="failing", url=receiver.url(path), events=["prompt.created"])
+    failing = client.create_webhook(
+        name="failing", url=receiver.url(path), events=["prompt.created"]
+    )
     result = client.test_webhook(failing.webhook_id, event="model_version_tag.deleted")
     assert (result.success, result.response_status, result.response_body) == (False, 500, "boom")
     sent = json.loads(receiver.wait_for(path, 1)[0]["body"])
