@@ -13,6 +13,7 @@ import { openApiRouter } from './openapi/docs-routes.js';
 import { ProjectRegistry } from './store/projects.js';
 import { ServerStore } from './store/server/server-store.js';
 import { MLFLOW_API_VERSION } from './version.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface App {
   app: Express;
@@ -20,6 +21,8 @@ export interface App {
   serverStore: ServerStore;
   authenticator: Authenticator;
   accounts: Accounts;
+  /** Webhook deliveries in progress (tests wait on them). */
+  webhooks: WebhookDispatcher;
   /** Requests running now; graceful shutdown waits on them. */
   inFlight: InFlightRequests;
   close: () => Promise<void>;
@@ -47,9 +50,11 @@ export async function createApp(config: Config, logger: Logger = silentLogger())
   const authenticator = new Authenticator(serverStore, config);
   projects.onDeleted = (name) => serverStore.forgetProject(name);
   const accounts = new Accounts(serverStore);
+  const webhooks = new WebhookDispatcher(projects, config, logger);
   const pipeline = requestPipeline({
     endpoints: allEndpoints,
     projects,
+    webhooks,
     authenticator,
     accounts,
     config,
@@ -62,9 +67,12 @@ export async function createApp(config: Config, logger: Logger = silentLogger())
     serverStore,
     authenticator,
     accounts,
+    webhooks,
     inFlight: pipeline.inFlight,
     close: async () => {
       pipeline.stop();
+      // Deliveries still log into their projects' databases.
+      await webhooks.close();
       await projects.closeAll();
       await serverStore.close();
     },

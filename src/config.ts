@@ -70,6 +70,26 @@ export const configSchema = z.object({
   /** Created on first start when the server store has no admin; never printed or logged. */
   adminUsername: z.string().min(1).optional(),
   adminPassword: z.string().optional(),
+  /**
+   * Webhook targets that may be private, loopback or link-local (host names, IP addresses, CIDR
+   * networks); every other target must resolve to public addresses only.
+   */
+  webhookAllowHosts: commaList,
+  /** URL schemes webhooks may use (MLflow's default: https only). */
+  webhookAllowedSchemes: commaList.transform((v) => (v?.length ? v : ['https'])),
+  /** One delivery attempt's deadline. */
+  webhookTimeoutSeconds: seconds.default(30),
+  /** Attempts after the first for a delivery that failed with a retryable answer or error. */
+  webhookMaxRetries: z.coerce.number().int().min(0).max(20).default(3),
+  /** Deliveries sent at once, server-wide. */
+  webhookWorkers: z.coerce.number().int().min(1).max(64).default(4),
+  /** Notifications waiting for a worker; beyond this, new ones are dropped (and logged). */
+  webhookQueueSize: z.coerce.number().int().min(1).default(10_000),
+  /** The first retry's delay; each further retry doubles it, up to the cap. */
+  webhookBackoffSeconds: seconds.default(1),
+  webhookBackoffMaxSeconds: seconds.default(60),
+  /** Fernet key encrypting webhook secrets; unset: a key file made in the data dir. */
+  webhookSecretKey: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -92,6 +112,10 @@ export interface ConfigFlags {
   allowUnauthenticatedNetwork?: boolean;
   trustedHeader?: string;
   trustedProxies?: string;
+  webhookAllowHosts?: string;
+  webhookAllowedSchemes?: string;
+  webhookTimeout?: string | number;
+  webhookMaxRetries?: string | number;
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -125,6 +149,22 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     trustedProxies: flags.trustedProxies ?? env.TRACKD_TRUSTED_PROXIES,
     adminUsername: env.TRACKD_ADMIN_USERNAME,
     adminPassword: env.TRACKD_ADMIN_PASSWORD,
+    webhookAllowHosts: flags.webhookAllowHosts ?? env.TRACKD_WEBHOOK_ALLOW_HOSTS,
+    webhookAllowedSchemes:
+      flags.webhookAllowedSchemes ??
+      env.TRACKD_WEBHOOK_ALLOWED_SCHEMES ??
+      env.MLFLOW_WEBHOOK_ALLOWED_SCHEMES,
+    webhookTimeoutSeconds:
+      flags.webhookTimeout ?? env.TRACKD_WEBHOOK_TIMEOUT ?? env.MLFLOW_WEBHOOK_REQUEST_TIMEOUT,
+    webhookMaxRetries:
+      flags.webhookMaxRetries ??
+      env.TRACKD_WEBHOOK_MAX_RETRIES ??
+      env.MLFLOW_WEBHOOK_REQUEST_MAX_RETRIES,
+    webhookWorkers: env.TRACKD_WEBHOOK_WORKERS,
+    webhookQueueSize: env.TRACKD_WEBHOOK_QUEUE_SIZE,
+    webhookBackoffSeconds: env.TRACKD_WEBHOOK_BACKOFF,
+    webhookBackoffMaxSeconds: env.TRACKD_WEBHOOK_BACKOFF_MAX,
+    webhookSecretKey: env.TRACKD_WEBHOOK_SECRET_KEY ?? env.MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

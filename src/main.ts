@@ -57,6 +57,16 @@ program
     '--trusted-proxies <list>',
     'trusted-header mode: proxy addresses the header is accepted from (env TRACKD_TRUSTED_PROXIES)',
   )
+  .option(
+    '--webhook-allow-hosts <list>',
+    'webhook targets that may be private or loopback: hosts, IPs, CIDRs (env TRACKD_WEBHOOK_ALLOW_HOSTS)',
+  )
+  .option(
+    '--webhook-allowed-schemes <list>',
+    'URL schemes webhooks may use, default https (env TRACKD_WEBHOOK_ALLOWED_SCHEMES)',
+  )
+  .option('--webhook-timeout <seconds>', 'deadline of one webhook delivery attempt (default 30)')
+  .option('--webhook-max-retries <n>', 'retries of a failed webhook delivery (default 3)')
   .action(async (flags: ConfigFlags) => {
     const config = loadConfig(flags);
     const logger = createLogger(config);

@@ -12,6 +12,7 @@ import * as m0008 from './0008_traces.js';
 import * as m0009 from './0009_evaluation_datasets.js';
 import * as m0012 from './0012_span_usage.js';
 import * as m0013 from './0013_trace_search_layout.js';
+import * as m0014 from './0014_webhooks.js';
 import * as m0016 from './0016_trace_duration_index.js';
 
 const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0009_evaluation_datasets': m0009,
   '0012_span_usage': m0012,
   '0013_trace_search_layout': m0013,
+  '0014_webhooks': m0014,
   '0016_trace_duration_index': m0016,
 };
 

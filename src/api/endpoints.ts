@@ -10,6 +10,7 @@ import { registryEndpoints } from './registry/endpoints.js';
 import { serverInfoEndpoints } from './server/server-info.js';
 import { trackingEndpoints } from './tracking/endpoints.js';
 import { traceFamilyEndpoints } from './traces/endpoints.js';
+import { webhookEndpoints } from './webhooks/endpoints.js';
 import { workspaceEndpoints } from './workspaces/workspaces.js';
 
 export const allEndpoints: AnyEndpoint[] = [
@@ -19,6 +20,7 @@ export const allEndpoints: AnyEndpoint[] = [
   ...artifactEndpoints,
   ...loggedModelFamilyEndpoints,
   ...registryEndpoints,
+  ...webhookEndpoints,
   ...genaiEndpoints,
   ...traceFamilyEndpoints,
   ...authEndpoints,

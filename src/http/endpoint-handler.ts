@@ -6,6 +6,7 @@ import type { Accounts } from '../auth/accounts.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Config } from '../config.js';
 import type { ProjectRegistry } from '../store/projects.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { AnyEndpoint, Endpoint, HandlerContext, StreamEndpoint } from './endpoint.js';
 import { projectOf, projectUrl } from './project-scope.js';
 import { requestFacts } from './request-log.js';
@@ -14,6 +15,7 @@ import { clientGone, sendResult } from './responses.js';
 
 export interface PipelineDeps {
   projects: ProjectRegistry;
+  webhooks: WebhookDispatcher;
   config: Config;
   authenticator: Authenticator;
   accounts: Accounts;
@@ -34,10 +36,11 @@ async function runScoped(
   const projectName = projectOf(req);
   facts.project = projectName;
   const input = await readInput(endpoint, route, req);
-  const { projects, config, authenticator, accounts } = deps;
+  const { projects, webhooks, config, authenticator, accounts } = deps;
   const principal = req.principal;
   const base = {
     projects,
+    webhooks,
     config,
     accounts,
     principal,

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/authenticator.js';
 import type { Access, Standing } from '../auth/roles.js';
 import type { Config } from '../config.js';
 import type { ProjectContext, ProjectRegistry } from '../store/projects.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { BodyDecoder } from './body-decoder.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
@@ -14,6 +15,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
 export interface HandlerContext {
   project: ProjectContext;
   projects: ProjectRegistry;
+  /** Registry writes notify the project's webhooks through it, after their write committed. */
+  webhooks: WebhookDispatcher;
   config: Config;
   /** Path parameters (e.g. a workspace name) from the matched route. */
   params: Record<string, string>;

@@ -27,10 +27,12 @@ import { InFlightBudget } from './json-body.js';
 import { requestLog } from './request-log.js';
 import { VERSION, VERSION_HEADER } from '../version.js';
 import { apiRouter } from './routes.js';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 
 export interface PipelineOptions {
   endpoints: AnyEndpoint[];
   projects: ProjectRegistry;
+  webhooks: WebhookDispatcher;
   authenticator: Authenticator;
   accounts: Accounts;
   config: Config;
@@ -47,7 +49,7 @@ export interface Pipeline {
 }
 
 export function requestPipeline(options: PipelineOptions): Pipeline {
-  const { endpoints, projects, authenticator, accounts, config, logger } = options;
+  const { endpoints, projects, webhooks, authenticator, accounts, config, logger } = options;
   const inFlight = new InFlightRequests();
   const bodyTimeouts = new BodyTimeouts(config);
   const jsonBudget = new InFlightBudget(config.maxJsonInFlightMiB * 1024 * 1024);
@@ -67,7 +69,7 @@ export function requestPipeline(options: PipelineOptions): Pipeline {
 
   const routers = [
     ...options.plainRoutes,
-    apiRouter(endpoints, { projects, config, authenticator, accounts }, jsonBudget),
+    apiRouter(endpoints, { projects, webhooks, config, authenticator, accounts }, jsonBudget),
   ];
   for (const router of routers) {
     app.use('/projects/:project', router);

@@ -2,6 +2,7 @@
 // (Their versions live in model-versions.ts.)
 import type { Kysely } from 'kysely';
 import { MlflowError } from '../errors.js';
+import { IS_PROMPT_TAG_KEY } from '../search/registry-grammar.js';
 import type { Db } from './experiments.js';
 import type { Database, RegisteredModelsTable } from './schema.js';
 
@@ -58,6 +59,17 @@ export async function loadRegisteredModels(db: Db, names: string[]): Promise<Reg
     byName.get(a.name)?.aliases.push({ alias: a.alias, version: Number(a.version) });
   }
   return names.map((n) => byName.get(n)).filter((m): m is RegisteredModel => m !== undefined);
+}
+
+/** MLflow's `RegisteredModel._is_prompt()`: the model's prompt tag is true (any letter case). */
+export async function isPromptModel(db: Db, name: string): Promise<boolean> {
+  const tag = await db
+    .selectFrom('registered_model_tags')
+    .select('value')
+    .where('name', '=', name)
+    .where('key', '=', IS_PROMPT_TAG_KEY)
+    .executeTakeFirst();
+  return (tag?.value ?? 'false').toLowerCase() === 'true';
 }
 
 export async function getRegisteredModel(db: Db, name: string): Promise<RegisteredModel> {

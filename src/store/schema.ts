@@ -367,4 +367,44 @@ export interface Database {
   span_contents: SpanContentsTable;
   assessments: AssessmentsTable;
   entity_associations: EntityAssociationsTable;
+  webhooks: WebhooksTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+/** A webhook (MLflow's `webhooks`); `secret` holds the secret's Fernet token, never the secret. */
+export interface WebhooksTable {
+  webhook_id: string;
+  name: string;
+  description: string | null;
+  url: string;
+  status: string;
+  secret: string | null;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  deleted_timestamp: number | null;
+}
+
+/** An event a webhook subscribes to, in MLflow's lower-case names (`model_version`, `created`). */
+export interface WebhookEventsTable {
+  webhook_id: string;
+  entity: string;
+  action: string;
+}
+
+/** trackd's delivery log: one row per delivery, updated after each attempt. */
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  webhook_id: string;
+  entity: string;
+  action: string;
+  is_test: number;
+  status: string;
+  attempts: number;
+  response_status: number | null;
+  last_error: string | null;
+  creation_timestamp: number;
+  last_attempt_timestamp: number | null;
+  next_attempt_timestamp: number | null;
+  completion_timestamp: number | null;
 }

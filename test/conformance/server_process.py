@@ -184,7 +184,9 @@ def trackd_server(
     return ServerProcess("trackd", argv, work, env)
 
 
-def mlflow_server(extra_args: list[str] | None = None, name: str = "mlflow") -> ServerProcess:
+def mlflow_server(
+    extra_args: list[str] | None = None, name: str = "mlflow", env: dict | None = None
+) -> ServerProcess:
     """MLflow's own tracking server over a fresh SQLite file; artifacts go to its temp cwd."""
     work = temp_dir(f"{name}-differential-")
 
@@ -204,4 +206,6 @@ def mlflow_server(extra_args: list[str] | None = None, name: str = "mlflow") -> 
         ]
 
     # No background job runner (it forks eight huey consumers): the tracking API does not need it.
-    return ServerProcess(name, argv, work, env={"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"})
+    return ServerProcess(
+        name, argv, work, env={"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false", **(env or {})}
+    )

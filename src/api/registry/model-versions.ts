@@ -29,6 +29,7 @@ import {
   updateModelVersionDescription,
   type VersionKey,
 } from '../../store/model-versions.js';
+import * as webhookPayloads from '../../webhooks/payloads.js';
 import { emptySchema } from '../wire/entities.js';
 import { endpoint } from '../../http/endpoint.js';
 import { requiredString } from '../wire/fields.js';
@@ -69,7 +70,7 @@ export const modelVersionEndpoints = [
       model_id: z.string().optional(),
     }),
     response: modelVersionResponse,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const name = validateModelName(input.name);
       const tags = checkedRegistryTags(input.tags, validateModelVersionTag);
       validateDescription(input.description);
@@ -93,6 +94,18 @@ export const modelVersionEndpoints = [
       if (resolved.modelId && !prompt) {
         await recordModelVersionOnLoggedModel(project.db, resolved.modelId, version);
       }
+      webhooks.notify(
+        project.name,
+        webhookPayloads.modelVersionCreated({
+          name,
+          version: Number(version.version),
+          source: resolved.source,
+          runId: resolved.runId,
+          tags,
+          description: input.description,
+          prompt,
+        }),
+      );
       return { model_version: modelVersionJson(version) };
     },
   }),
@@ -222,11 +235,15 @@ export const modelVersionEndpoints = [
     summary: 'Set a tag on a model version',
     request: z.object({ ...versionRef, key: requiredString(), value: z.string().optional() }),
     response: emptySchema,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const key = versionKey(input);
       const tag = { key: input.key, value: input.value ?? '' };
       validateModelVersionTag(tag.key, tag.value);
       await setModelVersionTag(project.db, key, tag);
+      webhooks.notify(
+        project.name,
+        webhookPayloads.versionTagSet(key.name, input.version, tag.key, tag.value),
+      );
       return {};
     },
   }),
@@ -238,10 +255,14 @@ export const modelVersionEndpoints = [
     summary: 'Delete a tag from a model version (a missing tag is no error)',
     request: z.object({ ...versionRef, key: requiredString() }),
     response: emptySchema,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const key = versionKey(input);
       validateTagKey(input.key);
       await deleteModelVersionTag(project.db, key, input.key);
+      webhooks.notify(
+        project.name,
+        webhookPayloads.versionTagDeleted(key.name, input.version, input.key),
+      );
       return {};
     },
   }),

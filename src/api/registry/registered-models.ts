@@ -37,6 +37,7 @@ import {
   updateRegisteredModelDescription,
   type RegisteredModel,
 } from '../../store/registered-models.js';
+import * as webhookPayloads from '../../webhooks/payloads.js';
 import { emptySchema } from '../wire/entities.js';
 import { endpoint } from '../../http/endpoint.js';
 import { requiredString } from '../wire/fields.js';
@@ -89,7 +90,7 @@ export const registeredModelEndpoints = [
       deployment_job_id: z.string().optional(),
     }),
     response: registeredModelResponse,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const name = validateModelName(input.name);
       const tags = checkedRegistryTags(input.tags);
       validateDescription(input.description);
@@ -102,6 +103,10 @@ export const registeredModelEndpoints = [
         const existing = await getRegisteredModel(project.db, name);
         throw nameTakenError(name, existing.tags, tags);
       });
+      webhooks.notify(
+        project.name,
+        webhookPayloads.registeredModelCreated({ name, tags, description: input.description }),
+      );
       return registeredModelAnswer(project, model);
     },
   }),
@@ -230,11 +235,12 @@ export const registeredModelEndpoints = [
       value: z.string().optional(),
     }),
     response: emptySchema,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const name = validateModelName(input.name);
       const tag = { key: input.key, value: input.value ?? '' };
       validateRegistryTag(tag.key, tag.value);
       await setRegisteredModelTag(project.db, name, tag);
+      webhooks.notify(project.name, webhookPayloads.modelTagSet(name, tag.key, tag.value));
       return {};
     },
   }),
@@ -246,10 +252,11 @@ export const registeredModelEndpoints = [
     summary: 'Delete a tag from a registered model (a missing tag is no error)',
     request: z.object({ name: requiredString(), key: requiredString() }),
     response: emptySchema,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const name = validateModelName(input.name);
       validateTagKey(input.key);
       await deleteRegisteredModelTag(project.db, name, input.key);
+      webhooks.notify(project.name, webhookPayloads.modelTagDeleted(name, input.key));
       return {};
     },
   }),
@@ -265,12 +272,13 @@ export const registeredModelEndpoints = [
       version: requiredString(),
     }),
     response: emptySchema,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const name = validateModelName(input.name);
       validateAliasName(input.alias);
       validateAliasNotReserved(input.alias);
       const version = parseVersion(input.version);
       await setRegisteredModelAlias(project.db, { name, version }, input.alias);
+      webhooks.notify(project.name, webhookPayloads.aliasCreated(name, input.alias, input.version));
       return {};
     },
   }),
@@ -282,10 +290,11 @@ export const registeredModelEndpoints = [
     summary: 'Delete an alias of a registered model (a missing alias is no error)',
     request: z.object({ name: requiredString(), alias: requiredString() }),
     response: emptySchema,
-    handler: async (input, { project }) => {
+    handler: async (input, { project, webhooks }) => {
       const name = validateModelName(input.name);
       validateAliasName(input.alias);
       await deleteRegisteredModelAlias(project.db, name, input.alias);
+      webhooks.notify(project.name, webhookPayloads.aliasDeleted(name, input.alias));
       return {};
     },
   }),

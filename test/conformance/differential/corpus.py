@@ -2167,6 +2167,8 @@ def build_corpus() -> list[dict]:
     logged_models()
     graphql()
     workspaces()
+    # Last in the core profile: no registry write follows, so nothing is delivered anywhere.
+    webhooks()
     names = [c["name"] for c in _cases]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
@@ -2257,3 +2259,135 @@ def workspaces() -> None:
     ws("ws.list.final", "GET", WS)
     # Last: on our side this creates a project, which would show in any later listing.
     in_ws("ws.header.write_unknown_workspace", "never-made", "POST", "/experiments/create", {"name": "ws-exp-2"})
+
+
+# ============================================================================================
+# Webhooks (targets are public IP literals: no DNS needed, and nothing is ever sent to them)
+
+WH = "/webhooks"
+HOOK_URL = "https://8.8.8.8/hooks/mlflow"
+
+
+def ev(entity, action):
+    return {"entity": entity, "action": action}
+
+
+def webhooks() -> None:
+    def create(name, body, capture=None, **kw):
+        # Ids of webhooks not captured differ between the servers.
+        return call(name, "POST", WH, body, capture=capture, mask=["webhook.webhook_id"], **kw)
+
+    def listing(name, query=None, **kw):
+        return call(name, "GET", WH, query=query, mask=["webhooks.[].webhook_id"], **kw)
+
+    def hook(**fields):
+        return {"name": "diff-hook", "url": HOOK_URL, "events": [ev("MODEL_VERSION", "CREATED")], **fields}
+
+    create("wh.create.basic", hook(), {"wh_a": "webhook.webhook_id"})
+    create(
+        "wh.create.full",
+        hook(
+            name="diff.hook_2",
+            description="tells CI",
+            secret="never-shown",
+            status="DISABLED",
+            events=[ev("MODEL_VERSION_TAG", "SET"), ev(2, 1), ev("PROMPT_ALIAS", "DELETED")],
+        ),
+        {"wh_b": "webhook.webhook_id"},
+    )
+    create("wh.create.status_number", hook(status=2, events=[ev("BUDGET_POLICY", "EXCEEDED")]))
+    create("wh.create.status_unknown_name", hook(status="paused"), {"wh_c": "webhook.webhook_id"})
+    create("wh.create.status_bad_number", hook(status=3))
+    create("wh.create.status_list", hook(status=[]))
+    create("wh.create.empty_description_and_secret", hook(description="", secret=""))
+    create("wh.create.missing_name", {"url": HOOK_URL, "events": [ev("PROMPT", "CREATED")]})
+    create("wh.create.empty_name", hook(name=""))
+    create("wh.create.name_wrong_type", hook(name=5))
+    create("wh.create.missing_url", {"name": "h", "events": [ev("PROMPT", "CREATED")]})
+    create("wh.create.empty_url", hook(url=""))
+    create("wh.create.url_wrong_type", hook(url=5))
+    create("wh.create.missing_events", {"name": "h", "url": HOOK_URL})
+    create("wh.create.events_empty", hook(events=[]))
+    create("wh.create.events_wrong_type", hook(events="x"))
+    create("wh.create.events_object", hook(events=ev("PROMPT", "CREATED")))
+    create("wh.create.description_wrong_type", hook(description=5))
+    create("wh.create.secret_wrong_type", hook(secret=1))
+    create("wh.create.invalid_name", hook(name="-hook"))
+    create("wh.create.name_with_space", hook(name="a hook"))
+    create("wh.create.name_63_chars", hook(name="a" * 63))
+    create("wh.create.name_64_chars", hook(name="a" * 64))
+    create("wh.create.invalid_action", hook(events=[ev("REGISTERED_MODEL", "SET")]))
+    create("wh.create.invalid_action_listed", hook(events=[ev("MODEL_VERSION_ALIAS", "SET")]))
+    # The event pair is checked before the name.
+    create("wh.create.invalid_action_and_name", hook(name="-x", events=[ev("PROMPT_TAG", "CREATED")]))
+    create("wh.create.duplicate_events", hook(events=[ev("PROMPT", "CREATED"), ev("PROMPT", "CREATED")]))
+    create("wh.create.scheme_http", hook(url="http://8.8.8.8/h"))
+    create("wh.create.scheme_ftp", hook(url="ftp://8.8.8.8/h"))
+    create("wh.create.no_scheme", hook(url="//8.8.8.8/h"))
+    create("wh.create.url_whitespace", hook(url="   "))
+    create("wh.create.url_no_hostname", hook(url="https:///h"))
+    create("wh.create.url_uppercase_scheme", hook(url="HTTPS://8.8.4.4/h"))
+    create("wh.create.url_with_query", hook(url="https://8.8.8.8:8443/h?x=1"))
+    create("wh.create.loopback", hook(url="https://127.0.0.1/h"))
+    create("wh.create.loopback_with_port", hook(url="https://127.0.0.1:5000/h"))
+    create("wh.create.localhost", hook(url="https://localhost/h"))
+    create("wh.create.metadata_service", hook(url="https://169.254.169.254/latest/meta-data"))
+    create("wh.create.ipv6_loopback", hook(url="https://[::1]/h"))
+    create("wh.create.ipv6_mapped_loopback", hook(url="https://[::ffff:127.0.0.1]/h"))
+    create("wh.create.ipv6_unique_local", hook(url="https://[fd00:ec2::254]/h"))
+    create("wh.create.six_to_four_private", hook(url="https://[2002:a00:1::]/h"))
+    create("wh.create.private_10", hook(url="https://10.1.2.3/h"))
+    create("wh.create.private_192", hook(url="https://192.168.1.1/h"))
+    create("wh.create.shared_100_64", hook(url="https://100.64.0.1/h"))
+    create("wh.create.unspecified", hook(url="https://0.0.0.0/h"))
+    create("wh.create.unresolvable", hook(url="https://no-such-host.invalid/h"))
+
+    listing("wh.list.all")
+    listing("wh.list.page1", {"max_results": 2}, capture={"wh_token": "next_page_token"})
+    listing("wh.list.page2", {"max_results": 2, "page_token": "{{wh_token}}"})
+    listing("wh.list.zero_means_default", {"max_results": 0})
+    call("wh.list.max_results_too_big", "GET", WH, query={"max_results": 1001})
+    call("wh.list.max_results_negative", "GET", WH, query={"max_results": -1})
+    call("wh.list.max_results_not_int", "GET", WH, query={"max_results": "abc"})
+    call("wh.list.bad_page_token", "GET", WH, query={"page_token": "abc"})
+
+    call("wh.get.ok", "GET", WH + "/{{wh_b}}")
+    call("wh.get.unknown", "GET", WH + "/no-such-webhook")
+
+    one = WH + "/{{wh_a}}"
+    call("wh.update.nothing", "PATCH", one, {})
+    call("wh.update.empty_fields_change_nothing", "PATCH", one, {"name": "", "url": "", "events": []})
+    call(
+        "wh.update.fields",
+        "PATCH",
+        one,
+        {
+            "name": "renamed",
+            "description": "now described",
+            "url": "https://1.1.1.1/x",
+            "events": [ev("PROMPT_VERSION_TAG", "DELETED"), ev("PROMPT", "CREATED")],
+            "status": "DISABLED",
+            "secret": "rotated",
+        },
+    )
+    call("wh.update.clear_description", "PATCH", one, {"description": ""})
+    call("wh.update.status_unknown_name_ignored", "PATCH", one, {"status": "paused"})
+    call("wh.update.path_id_wins", "PATCH", one, {"webhook_id": "{{wh_b}}", "name": "by-path"})
+    call("wh.update.invalid_name", "PATCH", one, {"name": "-x"})
+    call("wh.update.loopback_url", "PATCH", one, {"url": "https://127.0.0.1/"})
+    call("wh.update.bad_scheme", "PATCH", one, {"url": "ftp://8.8.8.8/"})
+    call("wh.update.invalid_action", "PATCH", one, {"events": [ev("MODEL_VERSION_ALIAS", "SET")]})
+    call("wh.update.unknown", "PATCH", WH + "/no-such-webhook", {"name": "x"})
+    # Event pairs are checked before the webhook is looked up.
+    call("wh.update.unknown_with_invalid_action", "PATCH", WH + "/no-such-webhook", {"events": [ev("PROMPT", "SET")]})
+    call("wh.get.after_updates", "GET", one)
+
+    call("wh.test.unknown", "POST", WH + "/no-such-webhook/test", {})
+    call("wh.test.invalid_action_first", "POST", WH + "/no-such-webhook/test", {"event": ev("PROMPT", "SET")})
+
+    call("wh.delete.ok", "DELETE", WH + "/{{wh_c}}")
+    call("wh.delete.again", "DELETE", WH + "/{{wh_c}}")
+    call("wh.get.after_delete", "GET", WH + "/{{wh_c}}")
+    call("wh.update.after_delete", "PATCH", WH + "/{{wh_c}}", {"name": "x"})
+    listing("wh.list.after_delete")
+    call("wh.method.put", "PUT", one, {})
