@@ -2150,6 +2150,24 @@ def graphql() -> None:
     raw("gql.http.not_under_ajax_api", "POST", "/ajax-api/graphql", body='{"query": "{ __typename }"}', headers={"Content-Type": "application/json"})
 
 
+def leniency() -> None:
+    """Where MLflow accepts input we used to refuse (issue 16). Last in the core profile: the final
+    case creates an experiment on MLflow's side only, which would show in any later listing."""
+    post(
+        "len.exp.create.relative_location",
+        "/experiments/create",
+        {"name": "diff-relative-loc", "artifact_location": "my_location"},
+        {"exp_rel": "experiment_id"},
+    )
+    get("len.exp.get.relative_location", "/experiments/get", {"experiment_id": "{{exp_rel}}"})
+    post("len.runs.create.relative_location", "/runs/create", {"experiment_id": "{{exp_rel}}", "start_time": T0})
+    post(
+        "len.exp.create.relative_location_climbing",
+        "/experiments/create",
+        {"name": "diff-relative-loc-up", "artifact_location": "../outside"},
+    )
+
+
 def build_corpus() -> list[dict]:
     _cases.clear()
     experiments()
@@ -2166,6 +2184,7 @@ def build_corpus() -> list[dict]:
     trace_filters()
     logged_models()
     graphql()
+    leniency()
     workspaces()
     names = [c["name"] for c in _cases]
     dupes = {n for n in names if names.count(n) > 1}
