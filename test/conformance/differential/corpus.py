@@ -741,6 +741,19 @@ def metric_history() -> None:
     get("history.bulk.bad_step", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "start_step": "x", "end_step": "3"})
     get("history.bulk.unknown_run", bulk, {"run_ids": "0123456789abcdef0123456789abcdef", "metric_key": "loss"})
 
+    # The web UI's unsampled bulk history: /ajax-api only, run_id repeated.
+    full = "/ajax-api/2.0/mlflow/metrics/get-history-bulk"
+    raw("history.full.one_run", "GET", full + "?run_id={{h1}}&metric_key=loss")
+    raw("history.full.two_runs", "GET", full + "?run_id={{h2}}&run_id={{h1}}&run_id={{h2}}&metric_key=loss", sort=["body.metrics"])
+    raw("history.full.max_results", "GET", full + "?run_id={{h1}}&metric_key=loss&max_results=3")
+    raw("history.full.max_results_zero", "GET", full + "?run_id={{h1}}&metric_key=loss&max_results=0")
+    raw("history.full.unknown_run", "GET", full + "?run_id=0123456789abcdef0123456789abcdef&metric_key=loss")
+    raw("history.full.no_run_id", "GET", full + "?metric_key=loss")
+    raw("history.full.no_metric_key", "GET", full + "?run_id={{h1}}")
+    raw("history.full.too_many_runs", "GET", full + "?" + "&".join(f"run_id={i:032x}" for i in range(101)) + "&metric_key=loss")
+    raw("ui.telemetry.get", "GET", "/ajax-api/3.0/mlflow/ui-telemetry")
+    raw("ui.telemetry.post", "POST", "/ajax-api/3.0/mlflow/ui-telemetry", body='{"records": []}', headers={"Content-Type": "application/json"})
+
 
 # ============================================================================================
 # Malformed requests and the URL space
@@ -1001,8 +1014,9 @@ def registry() -> None:
 
     # Sources MLflow accepts and we refuse by design (last: on MLflow's side they add versions).
     post("reg.rm.create.external", RM + "/create", {"name": "diff-model-ext"})
-    post("reg.mv.create.s3_source", MV + "/create", {"name": "diff-model-ext", "source": "s3://bucket/path/model"})
+    # Accepted by both (the run is resolved only when the source is used), so first: version 1 on both.
     post("reg.mv.create.unknown_run", MV + "/create", {"name": "diff-model-ext", "source": f"runs:/{NO_RUN}/model", "run_id": NO_RUN})
+    post("reg.mv.create.s3_source", MV + "/create", {"name": "diff-model-ext", "source": "s3://bucket/path/model"})
 
 
 # ============================================================================================
@@ -2160,7 +2174,7 @@ def leniency() -> None:
         {"exp_rel": "experiment_id"},
     )
     get("len.exp.get.relative_location", "/experiments/get", {"experiment_id": "{{exp_rel}}"})
-    post("len.runs.create.relative_location", "/runs/create", {"experiment_id": "{{exp_rel}}", "start_time": T0})
+    post("len.runs.create.relative_location", "/runs/create", {"experiment_id": "{{exp_rel}}", "run_name": "rel", "start_time": T0})
     post(
         "len.exp.create.relative_location_climbing",
         "/experiments/create",
