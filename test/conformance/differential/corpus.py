@@ -751,6 +751,16 @@ def metric_history() -> None:
     raw("history.full.no_run_id", "GET", full + "?metric_key=loss")
     raw("history.full.no_metric_key", "GET", full + "?run_id={{h1}}")
     raw("history.full.too_many_runs", "GET", full + "?" + "&".join(f"run_id={i:032x}" for i in range(101)) + "&metric_key=loss")
+    up = "/ajax-api/2.0/mlflow/upload-artifact"
+    octet = {"Content-Type": "application/octet-stream"}
+    raw("ui.upload.ok", "POST", up + "?run_uuid={{h1}}&path=ui/hello.txt", body="hello", headers=octet)
+    get("ui.upload.listed", "/artifacts/list", {"run_id": "{{h1}}", "path": "ui"})
+    raw("ui.upload.no_run", "POST", up + "?path=a.txt", body="x", headers=octet)
+    raw("ui.upload.no_path", "POST", up + "?run_uuid={{h1}}", body="x", headers=octet)
+    raw("ui.upload.dotdot", "POST", up + "?run_uuid={{h1}}&path=../escape.txt", body="x", headers=octet)
+    raw("ui.upload.empty", "POST", up + "?run_uuid={{h1}}&path=empty.txt", body="", headers=octet)
+    raw("ui.upload.unknown_run", "POST", up + "?run_uuid=0123456789abcdef0123456789abcdef&path=a.txt", body="x", headers=octet)
+    get("artifacts.list.dotdot_message", "/artifacts/list", {"run_id": "{{h1}}", "path": "../path"})
     raw("ui.telemetry.get", "GET", "/ajax-api/3.0/mlflow/ui-telemetry")
     raw("ui.telemetry.post", "POST", "/ajax-api/3.0/mlflow/ui-telemetry", body='{"records": []}', headers={"Content-Type": "application/json"})
 
