@@ -18,8 +18,12 @@ const MAX_DECODE_ROUNDS = 10;
 const MAX_SEGMENT_BYTES = 255;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function invalid(reason: string): MlflowError {
-  return MlflowError.invalidParameter(`Invalid path: ${reason}`);
+/**
+ * MLflow answers every unsafe path with exactly `Invalid path` (its own tests compare the message
+ * whole), so the reason each call site names stays in the code, not in the answer.
+ */
+function invalid(_reason: string): MlflowError {
+  return MlflowError.invalidParameter('Invalid path');
 }
 
 /** One round of Python's urllib.parse.unquote, but malformed UTF-8 is an error, not U+FFFD. */

@@ -1,6 +1,6 @@
 // Decides whether a model version's `source` may be registered in a project, and where its
-// artifacts then are. Only sources inside the project are accepted: `runs:/<run_id>/…` of one of
-// its runs, `models:/<model_id>` of one of its logged models, `models:/<name>/<version>` (or
+// artifacts then are. Only sources inside the project are accepted: `runs:/<run_id>/…` naming the
+// run given as run_id (which, as in MLflow, need not exist: it is resolved in this project only), `models:/<model_id>` of one of its logged models, `models:/<name>/<version>` (or
 // `@alias`) of one of its versions, and `mlflow-artifacts:` locations below one of its runs',
 // logged models' or experiments' artifact roots. Local paths, other schemes, other projects'
 // resources and `..` tricks in any encoding are refused with INVALID_PARAMETER_VALUE.
@@ -215,9 +215,10 @@ async function fromRun(db: Db, request: SourceRequest): Promise<ResolvedSource> 
     throw notContaining(source, 'run_id');
   }
   const runId = match[1];
-  if (request.runId !== runId || !(await findRunRow(db, runId))) {
-    throw notContaining(source, 'run_id');
-  }
+  // As MLflow, the run need not exist yet: the source is only a name here. Confinement applies
+  // when it is resolved (model-version-artifacts.ts looks the run up in this project's store and
+  // parses the path below its artifact root), so a foreign or missing run serves nothing.
+  if (request.runId !== runId) throw notContaining(source, 'run_id');
   return { source, storageLocation: source, runId, modelId: null };
 }
 

@@ -1,6 +1,7 @@
 // The input rules MLflow enforces (mlflow/utils/validation.py), with its messages, so clients see
 // the same INVALID_PARAMETER_VALUE errors from us as from MLflow's server.
 import path from 'node:path';
+import { parseArtifactPath } from '../artifacts/safe-path.js';
 import { MlflowError } from '../errors.js';
 
 export const LIMITS = {
@@ -181,6 +182,23 @@ export function validateExperimentName(name: string | undefined): string {
   }
   checkLength('name', LIMITS.experimentNameLength, name);
   return name;
+}
+
+const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]+:/;
+
+/**
+ * MLflow never keeps a relative experiment location as given: its store makes it absolute against
+ * the server's working directory. Here the place that plays that part is the project's artifact
+ * folder, so `my_location` becomes `mlflow-artifacts:/my_location`, served inside the project; the
+ * path is held to the artifact-path rules, so `../x` and the like are refused instead of resolved.
+ * Absolute paths and URIs are kept as given (the server never reads or writes through them).
+ */
+export function absoluteArtifactLocation(location: string): string {
+  validateArtifactLocation(location);
+  const relative =
+    !URI_SCHEME.test(location) && !/^[/\\]/.test(location) && !/^[A-Za-z]:/.test(location);
+  if (!relative) return location;
+  return `mlflow-artifacts:/${parseArtifactPath(location)}`;
 }
 
 export function validateArtifactLocation(location: string): void {

@@ -270,3 +270,38 @@ export async function sampleMetricHistory(
   }
   return out;
 }
+
+/**
+ * The whole history of one metric across runs, for the web UI's get-history-bulk: sorted by run id,
+ * then timestamp, step and value, and cut at `limit` points in all (not per run), as MLflow's store
+ * answers it. Ids that name no run here are left out.
+ */
+export async function metricHistoryOfRuns(
+  db: Db,
+  runIds: string[],
+  key: string,
+  limit: number,
+): Promise<(MetricPoint & { run_id: string })[]> {
+  const ids = [...new Set(runIds)];
+  if (!ids.length || limit <= 0) return [];
+  const rows = await db
+    .selectFrom('metrics')
+    .innerJoin('runs', 'runs.run_key', 'metrics.run_key')
+    .select([
+      'runs.run_uuid as run_id',
+      'metrics.key',
+      'metrics.value',
+      'metrics.timestamp',
+      'metrics.step',
+      'metrics.is_nan',
+    ])
+    .where('runs.run_uuid', 'in', ids)
+    .where('metrics.key', '=', key)
+    .orderBy('runs.run_uuid')
+    .orderBy('metrics.timestamp')
+    .orderBy('metrics.step')
+    .orderBy('metrics.value')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...fromStored(row), run_id: row.run_id }));
+}

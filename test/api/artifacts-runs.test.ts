@@ -453,3 +453,77 @@ describe('POST /api/2.0/mlflow/logged-models/search (consulted by runs:/ listing
     );
   });
 });
+
+describe('POST /ajax-api/2.0/mlflow/upload-artifact (the web UI upload)', () => {
+  const UP = '/ajax-api/2.0/mlflow/upload-artifact';
+  const send = (prefix: string, query: string, body?: string | Buffer) =>
+    s.request('POST', `${prefix}${UP}?${query}`, {
+      headers: { 'Content-Type': 'application/octet-stream' },
+      ...(body === undefined ? {} : { body }),
+    });
+
+  it("stores the body as the file at path in the run's artifacts, answering an empty 200", async () => {
+    const run = await newRun('/projects/team-u');
+    const res = await send(run.prefix, `run_uuid=${run.runId}&path=notes/hello.txt`, 'hi there');
+    expect(res.status, res.text).toBe(200);
+    expect(res.text).toBe('');
+    const got = await s.request(
+      'GET',
+      `${run.prefix}/get-artifact?run_uuid=${run.runId}&path=notes/hello.txt`,
+    );
+    expect(got.status).toBe(200);
+    expect(got.text).toBe('hi there');
+    const listed = await s.json('GET', `${run.prefix}${LIST}?run_id=${run.runId}&path=notes`);
+    expect(listed.json?.files).toEqual([{ path: 'notes/hello.txt', is_dir: false, file_size: 8 }]);
+  });
+
+  it('refuses what MLflow refuses, with its messages, and writes nothing', async () => {
+    const run = await newRun('/projects/team-u');
+    const q = `run_uuid=${run.runId}`;
+    expectError(
+      await send('', 'path=a.txt', 'x'),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'Request must specify run_uuid.',
+    );
+    expectError(
+      await send('', q, 'x'),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'Request must specify path.',
+    );
+    for (const bad of ['../escape.txt', '%2e%2e/escape.txt', '/etc/passwd', 'a/../../b']) {
+      const res = await send(run.prefix, `${q}&path=${bad}`, 'x');
+      expectError(res, 400, 'INVALID_PARAMETER_VALUE');
+      expect(res.json?.message).toBe('Invalid path');
+    }
+    expectError(
+      await send(run.prefix, `${q}&path=empty.txt`),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'Request must specify data.',
+    );
+    expectError(
+      await send(run.prefix, `${q}&path=big.bin`, Buffer.alloc(10 * 1024 * 1024 + 1)),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'Artifact size is too large. Max size is 10MB.',
+    );
+    expectError(
+      await send(run.prefix, `run_uuid=${'0'.repeat(32)}&path=a.txt`, 'x'),
+      404,
+      'RESOURCE_DOES_NOT_EXIST',
+    );
+    const listed = await s.json('GET', `${run.prefix}${LIST}?run_id=${run.runId}`);
+    expect(listed.json?.files).toBeUndefined();
+  });
+
+  it("cannot reach another project's run", async () => {
+    const run = await newRun('/projects/team-u');
+    expectError(
+      await send('/projects/team-v', `run_uuid=${run.runId}&path=a.txt`, 'x'),
+      404,
+      'RESOURCE_DOES_NOT_EXIST',
+    );
+  });
+});

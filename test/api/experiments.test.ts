@@ -45,6 +45,34 @@ describe('experiments/create', () => {
     expect(got.body.experiment.artifact_location).toBe('/tmp/somewhere');
   });
 
+  it('makes a relative artifact_location absolute inside the project, as MLflow never keeps one', async () => {
+    const res = await post(t, `${EXP}/create`, {
+      name: 'create-relative',
+      artifact_location: './my_location//sub',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const got = await getExperiment(res.body.experiment_id);
+    expect(got.body.experiment.artifact_location).toBe('mlflow-artifacts:/my_location/sub');
+    const run = await post(t, '/api/2.0/mlflow/runs/create', {
+      experiment_id: res.body.experiment_id,
+    });
+    expect(run.body.run.info.artifact_uri).toMatch(
+      /^mlflow-artifacts:\/my_location\/sub\/[0-9a-f]{32}\/artifacts$/,
+    );
+  });
+
+  it.each(['../outside', 'a/../../outside', '%2e%2e/outside'])(
+    'refuses a relative artifact_location %s that climbs out of the project',
+    async (location) => {
+      const res = await post(t, `${EXP}/create`, {
+        name: `climb-${location}`,
+        artifact_location: location,
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    },
+  );
+
   it('rejects a duplicate name with RESOURCE_ALREADY_EXISTS', async () => {
     await createExperiment(t, 'dup-name');
     const res = await post(t, `${EXP}/create`, { name: 'dup-name' });

@@ -68,3 +68,26 @@ describe('server-info', () => {
     }
   });
 });
+
+describe('ajax-api ui-telemetry', () => {
+  const URL_ = '/ajax-api/3.0/mlflow/ui-telemetry';
+  it('tells the web UI telemetry is disabled, at the root and below a project', async () => {
+    for (const url of [URL_, `/projects/team-a${URL_}`]) {
+      const res = await t.api.get(url);
+      expect(res.status, url).toBe(200);
+      expect(res.body).toEqual({
+        disable_ui_telemetry: true,
+        disable_ui_events: [],
+        ui_rollout_percentage: 0,
+      });
+    }
+  });
+
+  it("accepts the UI's records and answers 'disabled', so it stops sending", async () => {
+    const records = [{ event_name: 'x', timestamp_ns: 1, params: {}, session_id: 's' }];
+    const res = await t.api.post(URL_).send({ records });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'disabled' });
+    expect((await t.api.post('/api/3.0/mlflow/ui-telemetry').send({})).status).toBe(404);
+  });
+});

@@ -113,9 +113,11 @@ describe('create and get', () => {
     );
   });
 
-  it('refuses a source run that is not in the project', async () => {
-    const res = await post(t, LM, { experiment_id: experimentId, source_run_id: 'f'.repeat(32) });
-    expectError(res, 404, 'RESOURCE_DOES_NOT_EXIST');
+  it('stores a source run id that names no run here as given, as MLflow does', async () => {
+    const res = await post(t, LM, { experiment_id: experimentId, source_run_id: '123' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.model.info.source_run_id).toBe('123');
+    expect((await getModel(res.body.model.info.model_id)).info.source_run_id).toBe('123');
   });
 
   it('answers an unknown id with RESOURCE_DOES_NOT_EXIST 404 on every model route', async () => {

@@ -463,3 +463,92 @@ describe('metrics/get-history-bulk-interval', () => {
     expect(res.body).toEqual({});
   });
 });
+
+describe('ajax-api metrics/get-history-bulk', () => {
+  const FULL = '/ajax-api/2.0/mlflow/metrics/get-history-bulk';
+  let a: string;
+  let b: string;
+  beforeAll(async () => {
+    a = await newRun();
+    b = await newRun();
+    await logSeries(a, 'acc', 4);
+    await logSeries(b, 'acc', 3);
+  });
+
+  /** Repeated run_id parameters, as the web UI sends them. */
+  const ask = (runIds: string[], extra: Record<string, string | number> = {}) =>
+    t.api
+      .get(FULL)
+      .query(
+        new URLSearchParams([
+          ...runIds.map((id) => ['run_id', id]),
+          ...Object.entries(extra).map(([k, v]) => [k, String(v)]),
+        ]).toString(),
+      );
+
+  it('answers every point of each run, sorted by run id then timestamp, with its run id', async () => {
+    const res = await ask([b, a, b], { metric_key: 'acc' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const [first, second] = [a, b].sort();
+    const count = (id: string) => (id === a ? 4 : 3);
+    const expected = [first, second].flatMap((id) =>
+      Array.from({ length: count(id) }, (_, i) => ({
+        key: 'acc',
+        value: i / 10,
+        timestamp: 1000 + i,
+        step: i,
+        run_id: id,
+      })),
+    );
+    expect(res.body.metrics).toEqual(expected);
+  });
+
+  it('cuts at max_results points in all and answers an empty list for nothing', async () => {
+    const res = await ask([a, b], { metric_key: 'acc', max_results: 5 });
+    expect(res.body.metrics).toHaveLength(5);
+    const none = await ask(['0'.repeat(32)], { metric_key: 'acc' });
+    expect(none.status).toBe(200);
+    expect(none.body).toEqual({ metrics: [] });
+  });
+
+  it("is the web UI's: not under /api", async () => {
+    const res = await t.api.get(
+      `/api/2.0/mlflow/metrics/get-history-bulk?run_id=${a}&metric_key=acc`,
+    );
+    expect(res.status).toBe(404);
+  });
+
+  it('refuses requests without run ids, with too many, or without metric_key, as MLflow', async () => {
+    expectError(
+      await ask([], { metric_key: 'acc' }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'GetMetricHistoryBulk request must specify at least one run_id.',
+    );
+    expectError(
+      await ask(
+        Array.from({ length: 101 }, (_, i) => `r${i}`),
+        { metric_key: 'acc' },
+      ),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received 101 run_ids.',
+    );
+    expectError(
+      await ask([a]),
+      400,
+      'INVALID_PARAMETER_VALUE',
+      'GetMetricHistoryBulk request must specify a metric_key.',
+    );
+    expectError(
+      await ask([a], { metric_key: 'acc', max_results: -1 }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    );
+    expectError(
+      await ask([a], { metric_key: 'acc', max_results: 'x' }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    );
+  });
+});

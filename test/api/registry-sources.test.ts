@@ -1,4 +1,5 @@
-// Which sources a model version may be registered from: only the project's own runs, logged
+// Which sources a model version may be registered from: only the project's own runs (or, as in
+// MLflow, a runs:/ name of a run that is resolved later in this project only), logged
 // models, versions and artifact locations, in the forms MLflow's client sends; everything else
 // (local paths, other schemes, other projects, traversal in any encoding) is refused with 400.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,23 @@ describe('accepted sources', () => {
     const res = await register({ source: `runs:/${runId}/model`, run_id: runId });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.model_version).toMatchObject({ source: `runs:/${runId}/model`, run_id: runId });
+  });
+
+  it('a run that does not exist here, as MLflow accepts it; it resolves to nothing', async () => {
+    for (const missing of ['run_id', otherProjectRunId]) {
+      const res = await register({ source: `runs:/${missing}/model`, run_id: missing });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.model_version).toMatchObject({
+        source: `runs:/${missing}/model`,
+        run_id: missing,
+      });
+      const version = res.body.model_version.version as string;
+      // Resolving looks the run up in this project only: another project's run serves nothing.
+      const artifact = await t.api
+        .get(`${P}/model-versions/get-artifact`)
+        .query({ name: 'm', version, path: 'MLmodel' });
+      expectError(artifact, 404, 'RESOURCE_DOES_NOT_EXIST');
+    }
   });
 
   it('a logged model as models:/<model_id> with model_id (register_model and log_model)', async () => {
@@ -141,11 +159,6 @@ describe('refused sources', () => {
     ['runs:/RUN/model', {}],
     ['runs:/RUN/model', { run_id: 'OTHER_RUN' }],
     ['runs://host/RUN/model', { run_id: 'RUN' }],
-    ['runs:/OTHER_PROJECT_RUN/model', { run_id: 'OTHER_PROJECT_RUN' }],
-    [
-      'runs:/0123456789abcdef0123456789abcdef/model',
-      { run_id: '0123456789abcdef0123456789abcdef' },
-    ],
     ['runs:/RUN/model', { run_id: 'RUN', model_id: 'MODEL' }],
     ['models:/MODEL', {}],
     ['models:/MODEL', { model_id: 'm-00000000000000000000000000000000' }],

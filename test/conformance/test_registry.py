@@ -6,6 +6,7 @@ codes with their HTTP statuses, and each project's registry invisible to the oth
 import mlflow
 import numpy as np
 import pytest
+import requests
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 from names import project_name, unique_name
@@ -307,13 +308,22 @@ def test_errors_carry_mlflow_codes_and_statuses(tracking_uri, client):
 
 
 @pytest.mark.trackd_only
-def test_sources_from_another_project_are_refused(trackd, client):
+def test_sources_from_another_project_resolve_to_nothing(trackd, client):
+    # As MLflow, a runs:/ source is registered without looking the run up; it is resolved in this
+    # project only, so another project's run and its files stay out of reach.
     elsewhere = MlflowClient(f"{trackd.url}/projects/{project_name('src')}")
     foreign_run = new_run_id(elsewhere)
+    elsewhere.log_text(foreign_run, "secret", "model/MLmodel")
     client.create_registered_model("guarded")
-    err = error_of(client.create_model_version, "guarded", f"runs:/{foreign_run}/model", foreign_run)
-    assert err.error_code == "INVALID_PARAMETER_VALUE"
-    assert client.search_model_versions("name = 'guarded'") == []
+    version = client.create_model_version("guarded", f"runs:/{foreign_run}/model", foreign_run)
+    res = requests.get(
+        f"{client.tracking_uri}/model-versions/get-artifact",
+        params={"name": "guarded", "version": version.version, "path": "MLmodel"},
+        timeout=30,
+    )
+    assert res.status_code == 404
+    assert "secret" not in res.text
+    assert error_of(client.get_run, foreign_run).error_code == "RESOURCE_DOES_NOT_EXIST"
 
 
 @pytest.mark.trackd_only

@@ -17,7 +17,6 @@ import {
   setLoggedModelTags,
 } from '../../store/logged-models.js';
 import { logRunOutputs } from '../../store/run-model-links.js';
-import { getRunRow } from '../../store/run-rows.js';
 import { generateRunName } from '../../services/run-names.js';
 import { emptySchema } from '../wire/entities.js';
 import { endpoint } from '../../http/endpoint.js';
@@ -73,8 +72,8 @@ export const loggedModelEndpoints = [
       const name = input.name || undefined;
       validateLoggedModelName(name);
       const experimentId = parseExperimentId(input.experiment_id);
-      // A source run must be a run of this project (MLflow does not check; we keep links whole).
-      if (input.source_run_id) await getRunRow(project.db, input.source_run_id);
+      // As in MLflow, source_run_id is stored as given: a run id that names no run here is only a
+      // label (run pages list models by it within this project; nothing is resolved through it).
       const model = await createLoggedModel(project.db, {
         experimentId,
         // An unnamed model gets a random name, as MLflow gives one.

@@ -1,5 +1,7 @@
 // MLflow 3.x's capability probe. The client reads `workspaces_enabled` before it sends
-// X-MLFLOW-WORKSPACE, and the artifact client reads the multipart flags.
+// X-MLFLOW-WORKSPACE, and the artifact client reads the multipart flags. Also the web UI's telemetry
+// handshake, which MLflow's UI calls on load: this server collects no telemetry, so it answers as
+// MLflow's server does with telemetry disabled (the UI then sends nothing).
 import { z } from 'zod';
 import { endpoint } from '../../http/endpoint.js';
 import { MLFLOW_API_VERSION, VERSION } from '../../version.js';
@@ -44,5 +46,35 @@ export const serverInfoEndpoints = [
       presigned_upload_model_id_supported: false,
       features_enabled: { gateway: false },
     }),
+  }),
+  endpoint({
+    method: 'GET',
+    paths: ['/3.0/mlflow/ui-telemetry'],
+    prefixes: ['/ajax-api'],
+    access: 'read',
+    tag: 'Server',
+    summary: "The web UI's telemetry settings: always disabled (no telemetry is collected)",
+    request: z.object({}),
+    response: z.object({
+      disable_ui_telemetry: z.boolean(),
+      disable_ui_events: z.array(z.string()),
+      ui_rollout_percentage: z.number(),
+    }),
+    handler: () => ({
+      disable_ui_telemetry: true,
+      disable_ui_events: [],
+      ui_rollout_percentage: 0,
+    }),
+  }),
+  endpoint({
+    method: 'POST',
+    paths: ['/3.0/mlflow/ui-telemetry'],
+    prefixes: ['/ajax-api'],
+    access: 'read',
+    tag: 'Server',
+    summary: "Accepts the web UI's telemetry records and drops them, answering status 'disabled'",
+    request: z.object({}).passthrough(),
+    response: z.object({ status: z.string() }),
+    handler: () => ({ status: 'disabled' }),
   }),
 ];

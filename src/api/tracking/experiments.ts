@@ -14,7 +14,7 @@ import {
   setExperimentTag,
 } from '../../store/experiments.js';
 import {
-  validateArtifactLocation,
+  absoluteArtifactLocation,
   validateExperimentName,
   validateExperimentTag,
 } from '../../services/validation.js';
@@ -57,14 +57,16 @@ export const experimentEndpoints = [
     response: z.object({ experiment_id: z.string() }),
     handler: async (input, { project }) => {
       const name = validateExperimentName(input.name);
-      if (input.artifact_location) validateArtifactLocation(input.artifact_location);
+      const artifactLocation = input.artifact_location
+        ? absoluteArtifactLocation(input.artifact_location)
+        : undefined;
       const tags = (input.tags ?? []).map((t) => {
         validateExperimentTag(t.key, t.value ?? '');
         return { key: t.key as string, value: t.value ?? '' };
       });
       const id = await createExperiment(project.db, {
         name,
-        artifactLocation: input.artifact_location,
+        artifactLocation,
         tags,
       });
       return { experiment_id: String(id) };

@@ -1,10 +1,11 @@
-// MLflow's metric API family: log-metric, get-history (paged) and get-history-bulk-interval.
+// MLflow's metric API family: log-metric, get-history (paged), get-history-bulk-interval, and the
+// web UI's unsampled get-history-bulk (under /ajax-api only, as MLflow serves it).
 import { z } from 'zod';
 import { MlflowError } from '../../errors.js';
 import { createPageToken, parsePageToken } from '../../search/page-token.js';
 import { validateMetric } from '../../services/validation.js';
 import { openMetricHistory } from '../../store/metric-history.js';
-import { getMetricHistory, sampleMetricHistory } from '../../store/metrics.js';
+import { getMetricHistory, metricHistoryOfRuns, sampleMetricHistory } from '../../store/metrics.js';
 import { logBatch } from '../../store/runs.js';
 import { emptySchema, metricSchema } from '../wire/entities.js';
 import { endpoint } from '../../http/endpoint.js';
@@ -18,6 +19,8 @@ import { runIdOf } from './runs.js';
 const TAG = 'Metrics';
 const MAX_RUNS_PER_BULK_REQUEST = 100;
 const MAX_POINTS_PER_RUN = 2500;
+/** get-history-bulk's cap on points in all, whatever max_results asks for (MLflow's). */
+const MAX_BULK_HISTORY_POINTS = 25000;
 
 export const metricEndpoints = [
   endpoint({
@@ -133,6 +136,55 @@ export const metricEndpoints = [
       return points.length
         ? { metrics: points.map((p) => ({ ...metricJson(p), run_id: p.run_id })) }
         : {};
+    },
+  }),
+  endpoint({
+    method: 'GET',
+    paths: ['/2.0/mlflow/metrics/get-history-bulk'],
+    prefixes: ['/ajax-api'],
+    access: 'read',
+    tag: TAG,
+    summary:
+      'Full history of one metric across runs (run_id repeated, at most 100), sorted by run id ' +
+      'then timestamp, step and value; at most max_results (25000) points in all',
+    request: z.object({
+      run_id: z.array(z.string()).optional(),
+      metric_key: z.string().optional(),
+      max_results: int64().optional(),
+    }),
+    response: z.object({ metrics: z.array(metricSchema.extend({ run_id: z.string() })) }),
+    handler: async (input, { project }) => {
+      const runIds = input.run_id ?? [];
+      if (!runIds.length) {
+        throw MlflowError.invalidParameter(
+          'GetMetricHistoryBulk request must specify at least one run_id.',
+        );
+      }
+      if (runIds.length > MAX_RUNS_PER_BULK_REQUEST) {
+        throw MlflowError.invalidParameter(
+          `GetMetricHistoryBulk request cannot specify more than ${MAX_RUNS_PER_BULK_REQUEST} ` +
+            `run_ids. Received ${runIds.length} run_ids.`,
+        );
+      }
+      if (input.metric_key === undefined) {
+        throw MlflowError.invalidParameter(
+          'GetMetricHistoryBulk request must specify a metric_key.',
+        );
+      }
+      const asked = input.max_results ?? MAX_BULK_HISTORY_POINTS;
+      // MLflow lets a negative count through to SQL unchecked; no count below 0 means anything.
+      if (asked < 0) {
+        throw MlflowError.invalidParameter(
+          `Invalid value ${asked} for parameter 'max_results' supplied. It must be a non-negative integer.`,
+        );
+      }
+      const points = await metricHistoryOfRuns(
+        project.db,
+        runIds,
+        input.metric_key,
+        Math.min(asked, MAX_BULK_HISTORY_POINTS),
+      );
+      return { metrics: points.map((p) => ({ ...metricJson(p), run_id: p.run_id })) };
     },
   }),
 ];

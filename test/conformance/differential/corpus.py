@@ -741,6 +741,29 @@ def metric_history() -> None:
     get("history.bulk.bad_step", bulk, {"run_ids": "{{h1}}", "metric_key": "loss", "start_step": "x", "end_step": "3"})
     get("history.bulk.unknown_run", bulk, {"run_ids": "0123456789abcdef0123456789abcdef", "metric_key": "loss"})
 
+    # The web UI's unsampled bulk history: /ajax-api only, run_id repeated.
+    full = "/ajax-api/2.0/mlflow/metrics/get-history-bulk"
+    raw("history.full.one_run", "GET", full + "?run_id={{h1}}&metric_key=loss")
+    raw("history.full.two_runs", "GET", full + "?run_id={{h2}}&run_id={{h1}}&run_id={{h2}}&metric_key=loss", sort=["body.metrics"])
+    raw("history.full.max_results", "GET", full + "?run_id={{h1}}&metric_key=loss&max_results=3")
+    raw("history.full.max_results_zero", "GET", full + "?run_id={{h1}}&metric_key=loss&max_results=0")
+    raw("history.full.unknown_run", "GET", full + "?run_id=0123456789abcdef0123456789abcdef&metric_key=loss")
+    raw("history.full.no_run_id", "GET", full + "?metric_key=loss")
+    raw("history.full.no_metric_key", "GET", full + "?run_id={{h1}}")
+    raw("history.full.too_many_runs", "GET", full + "?" + "&".join(f"run_id={i:032x}" for i in range(101)) + "&metric_key=loss")
+    up = "/ajax-api/2.0/mlflow/upload-artifact"
+    octet = {"Content-Type": "application/octet-stream"}
+    raw("ui.upload.ok", "POST", up + "?run_uuid={{h1}}&path=ui/hello.txt", body="hello", headers=octet)
+    get("ui.upload.listed", "/artifacts/list", {"run_id": "{{h1}}", "path": "ui"})
+    raw("ui.upload.no_run", "POST", up + "?path=a.txt", body="x", headers=octet)
+    raw("ui.upload.no_path", "POST", up + "?run_uuid={{h1}}", body="x", headers=octet)
+    raw("ui.upload.dotdot", "POST", up + "?run_uuid={{h1}}&path=../escape.txt", body="x", headers=octet)
+    raw("ui.upload.empty", "POST", up + "?run_uuid={{h1}}&path=empty.txt", body="", headers=octet)
+    raw("ui.upload.unknown_run", "POST", up + "?run_uuid=0123456789abcdef0123456789abcdef&path=a.txt", body="x", headers=octet)
+    get("artifacts.list.dotdot_message", "/artifacts/list", {"run_id": "{{h1}}", "path": "../path"})
+    raw("ui.telemetry.get", "GET", "/ajax-api/3.0/mlflow/ui-telemetry")
+    raw("ui.telemetry.post", "POST", "/ajax-api/3.0/mlflow/ui-telemetry", body='{"records": []}', headers={"Content-Type": "application/json"})
+
 
 # ============================================================================================
 # Malformed requests and the URL space
@@ -1001,8 +1024,9 @@ def registry() -> None:
 
     # Sources MLflow accepts and we refuse by design (last: on MLflow's side they add versions).
     post("reg.rm.create.external", RM + "/create", {"name": "diff-model-ext"})
-    post("reg.mv.create.s3_source", MV + "/create", {"name": "diff-model-ext", "source": "s3://bucket/path/model"})
+    # Accepted by both (the run is resolved only when the source is used), so first: version 1 on both.
     post("reg.mv.create.unknown_run", MV + "/create", {"name": "diff-model-ext", "source": f"runs:/{NO_RUN}/model", "run_id": NO_RUN})
+    post("reg.mv.create.s3_source", MV + "/create", {"name": "diff-model-ext", "source": "s3://bucket/path/model"})
 
 
 # ============================================================================================
@@ -2150,6 +2174,24 @@ def graphql() -> None:
     raw("gql.http.not_under_ajax_api", "POST", "/ajax-api/graphql", body='{"query": "{ __typename }"}', headers={"Content-Type": "application/json"})
 
 
+def leniency() -> None:
+    """Where MLflow accepts input we used to refuse (issue 16). Last in the core profile: the final
+    case creates an experiment on MLflow's side only, which would show in any later listing."""
+    post(
+        "len.exp.create.relative_location",
+        "/experiments/create",
+        {"name": "diff-relative-loc", "artifact_location": "my_location"},
+        {"exp_rel": "experiment_id"},
+    )
+    get("len.exp.get.relative_location", "/experiments/get", {"experiment_id": "{{exp_rel}}"})
+    post("len.runs.create.relative_location", "/runs/create", {"experiment_id": "{{exp_rel}}", "run_name": "rel", "start_time": T0})
+    post(
+        "len.exp.create.relative_location_climbing",
+        "/experiments/create",
+        {"name": "diff-relative-loc-up", "artifact_location": "../outside"},
+    )
+
+
 def build_corpus() -> list[dict]:
     _cases.clear()
     experiments()
@@ -2166,6 +2208,7 @@ def build_corpus() -> list[dict]:
     trace_filters()
     logged_models()
     graphql()
+    leniency()
     workspaces()
     # Last in the core profile: no registry write follows, so nothing is delivered anywhere.
     webhooks()
