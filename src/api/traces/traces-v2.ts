@@ -15,12 +15,11 @@ import {
   type TraceInfoRecord,
 } from '../../store/traces.js';
 import { endTraceV2, startTraceV2 } from '../../store/traces-v2.js';
+import { SEARCH_DEFAULT_MAX_RESULTS, traceSearchFields } from './traces.js';
 import { int64, requiredString } from '../wire/fields.js';
 
 const V2 = '/2.0/mlflow';
 const TAG = 'Traces';
-const SEARCH_MAX_RESULTS = 500;
-const SEARCH_DEFAULT_MAX_RESULTS = 100;
 /** What MLflow's TraceInfoV2.to_proto cuts keys and values to. */
 const MAX_METADATA_CHARS = 250;
 const MAX_TAG_KEY_CHARS = 250;
@@ -134,12 +133,7 @@ export const traceV2Endpoints: Endpoint[] = [
     summary: 'SearchTraces (V2, deprecated): trace infos matching a filter, ordered and paged',
     request: z.object({
       experiment_ids: z.array(z.string()).min(1),
-      filter: z.string().optional(),
-      max_results: int64()
-        .refine((n) => n <= SEARCH_MAX_RESULTS)
-        .optional(),
-      order_by: z.array(z.string()).optional(),
-      page_token: z.string().optional(),
+      ...traceSearchFields,
     }),
     response: z.object({
       traces: z.array(traceInfoV2Schema).optional(),

@@ -120,7 +120,17 @@ function complete(info: TraceInfoRecord, spanCount: number): boolean {
 }
 
 const SEARCH_MAX_RESULTS = 500;
-const SEARCH_DEFAULT_MAX_RESULTS = 100;
+export const SEARCH_DEFAULT_MAX_RESULTS = 100;
+
+/** The filter, order and paging fields SearchTraces (V2) and SearchTracesV3 share. */
+export const traceSearchFields = {
+  filter: z.string().optional(),
+  max_results: int64()
+    .refine((n) => n <= SEARCH_MAX_RESULTS)
+    .optional(),
+  order_by: z.array(z.string()).optional(),
+  page_token: z.string().optional(),
+};
 
 const searchEndpoint = endpoint({
   method: 'POST',
@@ -135,12 +145,7 @@ const searchEndpoint = endpoint({
         mlflow_experiment: z.object({ experiment_id: requiredString() }).optional(),
       }),
     ),
-    filter: z.string().optional(),
-    max_results: int64()
-      .refine((n) => n <= SEARCH_MAX_RESULTS)
-      .optional(),
-    order_by: z.array(z.string()).optional(),
-    page_token: z.string().optional(),
+    ...traceSearchFields,
   }),
   response: z.object({
     traces: z.array(traceInfoSchema).optional(),
