@@ -115,6 +115,8 @@ export type EndpointScope = 'project' | 'server';
 export interface EndpointStatuses {
   /** 201 or 204 where MLflow answers so (204 has no body). */
   success?: number;
+  /** The success answer has an empty body whatever its status (MLflow's upload-artifact). */
+  emptySuccess?: boolean;
   /** Further statuses this endpoint can answer, with what each means. */
   other?: Record<number, string>;
   /** JSON Schemas of error bodies not in MLflow's envelope (OTLP answers FastAPI's `{"detail"}`). */

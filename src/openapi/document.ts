@@ -86,6 +86,7 @@ function successResponse(
 ): Record<string, unknown> {
   const status = endpoint.statuses?.success ?? 200;
   if (status === 204) return { 204: { description: 'Done; no body' } };
+  if (endpoint.statuses?.emptySuccess) return { [status]: { description: 'Done; an empty body' } };
   if (endpoint.kind === 'stream' && streamBody(endpoint) === 'download') {
     const file = { schema: { type: 'string', contentMediaType: 'application/octet-stream' } };
     return {

@@ -45,6 +45,7 @@ export const uiUploadEndpoints = [
       "(the web UI's upload; an empty 200 answer)",
     request: z.object({ run_uuid: z.string().optional(), path: z.string().optional() }),
     body: 'raw-upload',
+    statuses: { emptySuccess: true },
     handler: async (input, { project }, { req, res }) => {
       if (!input.run_uuid) throw MlflowError.invalidParameter('Request must specify run_uuid.');
       if (!input.path) throw MlflowError.invalidParameter('Request must specify path.');
