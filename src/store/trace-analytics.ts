@@ -8,7 +8,7 @@ import { PyFloat, isPyDict, pyDumps, pyLoads, type PyDict, type PyJson } from '.
 export const TOKEN_USAGE_KEY = 'mlflow.trace.tokenUsage';
 export const COST_KEY = 'mlflow.trace.cost';
 
-const TOKEN_KEYS = [
+export const TOKEN_KEYS = [
   'input_tokens',
   'output_tokens',
   'total_tokens',
@@ -16,7 +16,7 @@ const TOKEN_KEYS = [
   'cache_creation_input_tokens',
   'cache_creation_input_tokens_above_1hr',
 ];
-const COST_KEYS = ['input_cost', 'output_cost', 'total_cost'];
+export const COST_KEYS = ['input_cost', 'output_cost', 'total_cost'];
 const BIGINT_MIN = -(2n ** 63n);
 const BIGINT_MAX = 2n ** 63n - 1n;
 
