@@ -744,7 +744,7 @@ def metric_history() -> None:
     # The web UI's unsampled bulk history: /ajax-api only, run_id repeated.
     full = "/ajax-api/2.0/mlflow/metrics/get-history-bulk"
     raw("history.full.one_run", "GET", full + "?run_id={{h1}}&metric_key=loss")
-    raw("history.full.two_runs", "GET", full + "?run_id={{h2}}&run_id={{h1}}&run_id={{h2}}&metric_key=loss", sort=["body.metrics"])
+    raw("history.full.two_runs", "GET", full + "?run_id={{h2}}&run_id={{h1}}&run_id={{h2}}&metric_key=loss", sort=["metrics"])
     raw("history.full.max_results", "GET", full + "?run_id={{h1}}&metric_key=loss&max_results=3")
     raw("history.full.max_results_zero", "GET", full + "?run_id={{h1}}&metric_key=loss&max_results=0")
     raw("history.full.unknown_run", "GET", full + "?run_id=0123456789abcdef0123456789abcdef&metric_key=loss")
@@ -2046,7 +2046,7 @@ def graphql() -> None:
         "gql.datasets.mutation",
         'mutation testMutation { mlflowSearchDatasets(input:{experimentIds: ["{{exp_g}}"]}) { datasetSummaries { experimentId name digest context } } }',
         operation="testMutation",
-        sort=["body.data.mlflowSearchDatasets.datasetSummaries"],
+        sort=["data.mlflowSearchDatasets.datasetSummaries"],
     )
 
     # The web UI's documents
@@ -2106,7 +2106,7 @@ def graphql() -> None:
     gql("gql.datasets.too_many", datasets, {"ids": [str(i) for i in range(21)]})
     gql("gql.datasets.experiment_without", datasets, {"ids": ["0"]})
     gql("gql.datasets.bad_id", datasets, {"ids": ["x"]})
-    raw("gql.datasets.rest", "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", body='{"experiment_ids": ["{{exp_g}}"]}', headers={"Content-Type": "application/json"}, sort=["body.dataset_summaries"])
+    raw("gql.datasets.rest", "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", body='{"experiment_ids": ["{{exp_g}}"]}', headers={"Content-Type": "application/json"}, sort=["dataset_summaries"])
     raw("gql.datasets.rest_none", "POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", body="{}", headers={"Content-Type": "application/json"})
 
     # Metric histories and non-finite values

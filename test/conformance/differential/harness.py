@@ -217,6 +217,11 @@ def normalize(body: Any, masks: dict[str, str], case: dict, now_ms: int) -> Any:
     """Masks ids, generated names and server-made timestamps; sorts lists of unspecified order."""
     ordered_masks = sorted(masks.items(), key=lambda kv: -len(kv[0]))
     extra_sort = set(case.get("sort", []))
+    # Sort paths are relative to the body, though a mismatch report prints them as `body.…`: a path
+    # written the way the report shows it would never match and the list would stay unsorted.
+    misplaced = [p for p in extra_sort if p == "body" or p.startswith("body.")]
+    if misplaced:
+        raise ValueError(f"{case['name']}: sort paths are relative to the body: {misplaced}")
 
     def norm_str(s: str) -> str:
         if s in masks:
