@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 import { Pool } from 'undici';
 import { encodeProtobufRequest } from '../src/api/traces/otlp-proto.js';
+import { REFRESH_ALL_SQL } from '../src/store/trace-info-text.js';
 import { unit } from './data.js';
 import { load, type LoadResult } from './load.js';
 import type { Row } from './report.js';
@@ -270,7 +271,7 @@ async function json(
   return { status: res.statusCode, body: parsed, text };
 }
 
-async function createExperiment(pool: Pool, name: string) {
+export async function createExperiment(pool: Pool, name: string) {
   const made = await json(pool, 'POST', '/api/2.0/mlflow/experiments/create', { name });
   if (made.status !== 200)
     throw new Error(`experiments/create answered ${made.status}: ${made.text}`);
@@ -286,7 +287,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Sends traces `0 … count-1` over `clients` connections; each client sends one trace at a time. */
-async function sendTraces(
+export async function sendTraces(
   pool: Pool,
   traces: BuiltTrace[],
   experimentId: string,
@@ -473,6 +474,12 @@ export function seedTraces(
       }
     });
     for (let n = 0; n < count; n += 5000) insertRange(n, Math.min(count, n + 5000));
+    // Ours keeps each trace's answer beside it, written by the server's trace writers; rows
+    // written behind its back are left blank by its triggers and written here, as after a
+    // migration.
+    if (db.prepare("select 1 from sqlite_master where name = 'trace_info_json'").get()) {
+      db.exec(REFRESH_ALL_SQL);
+    }
     // Settled, as after any load the server took itself: a WAL database (ours) has its log copied
     // back now, not by the server's background checkpoints while the searches are timed (MLflow's
     // file has no log: its rows went straight into the database).

@@ -54,7 +54,7 @@ function objectOf(table: string, requestId: string) {
     where k.request_id = ${requestId})`);
 }
 
-async function createTexts(db: Kysely<unknown>): Promise<void> {
+export async function createTexts(db: Kysely<unknown>): Promise<void> {
   // No foreign key: the triggers below also run while a trace's rows are deleted with it, and
   // trace_info's own trigger removes its texts.
   await sql`create table trace_info_texts (
@@ -91,7 +91,7 @@ async function createTexts(db: Kysely<unknown>): Promise<void> {
   }
 }
 
-async function dropTexts(db: Kysely<unknown>): Promise<void> {
+export async function dropTexts(db: Kysely<unknown>): Promise<void> {
   for (const table of KEY_VALUE_TABLES) {
     for (const event of ['insert', 'update', 'delete']) {
       await sql`drop trigger if exists ${sql.raw(`${table}_text_${event}`)}`.execute(db);

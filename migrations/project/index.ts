@@ -14,6 +14,7 @@ import * as m0012 from './0012_span_usage.js';
 import * as m0013 from './0013_trace_search_layout.js';
 import * as m0014 from './0014_webhooks.js';
 import * as m0016 from './0016_trace_duration_index.js';
+import * as m0017 from './0017_trace_info_json.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0013_trace_search_layout': m0013,
   '0014_webhooks': m0014,
   '0016_trace_duration_index': m0016,
+  '0017_trace_info_json': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -33,13 +33,16 @@ export function streamedJson(pieces: Pieces): StreamedJson {
   return { [streamedJsonMark]: true, pieces };
 }
 
-/** JSON already written as text (e.g. holding int64 numbers a JS number would round). */
+/**
+ * JSON already written as text (e.g. holding int64 numbers a JS number would round), or as UTF-8
+ * bytes (a page of stored JSON read as one blob, sent without decoding it).
+ */
 export interface JsonText {
   [jsonTextMark]: true;
-  text: string;
+  text: string | Buffer;
 }
 
-export function jsonText(text: string): JsonText {
+export function jsonText(text: string | Buffer): JsonText {
   return { [jsonTextMark]: true, text };
 }
 
@@ -53,7 +56,7 @@ export function sendJson(res: Response, status: number, body: unknown): void {
   const text = isMarked(body, jsonTextMark) ? (body as JsonText).text : JSON.stringify(body ?? {});
   res.status(status);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.setHeader('Content-Length', typeof text === 'string' ? Buffer.byteLength(text) : text.length);
   res.end(text);
 }
 

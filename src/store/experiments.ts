@@ -115,6 +115,17 @@ export async function getExperiment(db: Db, id: number): Promise<Experiment> {
   return experiment;
 }
 
+/** The experiment's own row without its tags: one read, for writes needing its state or location. */
+export async function getExperimentRow(db: Db, id: number): Promise<ExperimentsTable> {
+  const row = await db
+    .selectFrom('experiments')
+    .selectAll()
+    .where('experiment_id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw MlflowError.notFound(`No Experiment with id=${id} exists`);
+  return row;
+}
+
 export async function findExperimentByName(db: Db, name: string): Promise<Experiment | undefined> {
   const row = await db
     .selectFrom('experiments')
@@ -184,8 +195,8 @@ export async function setExperimentLifecycle(
   });
 }
 
-export async function assertExperimentActive(db: Db, id: number): Promise<Experiment> {
-  const experiment = await getExperiment(db, id);
+export async function assertExperimentActive(db: Db, id: number): Promise<ExperimentsTable> {
+  const experiment = await getExperimentRow(db, id);
   if (experiment.lifecycle_stage !== 'active') {
     throw MlflowError.invalidParameter(
       `The experiment ${id} must be in the 'active' state. Current state is ${experiment.lifecycle_stage}.`,

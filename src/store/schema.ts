@@ -265,10 +265,10 @@ export interface TraceInfoTable {
 }
 
 /** SQLite only (migration 0013): a trace's tags and metadata as JSON text, kept by triggers. */
-export interface TraceInfoTextsTable {
+/** Each trace's TraceInfoV3 answer (migration 0017, SQLite only); NULL where JS must write it. */
+export interface TraceInfoJsonTable {
   request_id: string;
-  tags_json: string;
-  metadata_json: string;
+  info_json: string | null;
 }
 
 export interface TraceKeyValueTable {
@@ -362,7 +362,7 @@ export interface Database {
   trace_info: TraceInfoTable;
   trace_tags: TraceKeyValueTable;
   trace_request_metadata: TraceKeyValueTable;
-  trace_info_texts: TraceInfoTextsTable;
+  trace_info_json: TraceInfoJsonTable;
   spans: SpansTable;
   span_contents: SpanContentsTable;
   assessments: AssessmentsTable;

@@ -5,7 +5,7 @@
 // or not at all.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { getExperiment, type Db } from './experiments.js';
+import { getExperimentRow, type Db } from './experiments.js';
 import {
   ARTIFACT_LOCATION_TAG,
   INFO_FINALIZED_KEY,
@@ -14,8 +14,11 @@ import {
   TRACKING_STORE,
   linkTracesToRun,
   traceArtifactLocation,
+  upsertKeyValues,
 } from './traces.js';
 import { PREVIEW_FAILED, tracePreview } from './trace-previews.js';
+import { sqliteStatementsOf } from './sqlite-statements.js';
+import { refreshTraceInfoJson } from './trace-info-text.js';
 import { SPAN_COST, SPAN_TOKEN_USAGE, updateTraceUsage } from './trace-usage.js';
 
 export interface SpanRecord {
@@ -74,7 +77,7 @@ export async function logSpans(
     byTrace.set(span.traceId, list);
   }
   await db.transaction().execute(async (trx) => {
-    const experiment = await getExperiment(trx, experimentId);
+    const experiment = await getExperimentRow(trx, experimentId);
     const rootsInBatch: string[] = [];
     for (const [traceId, spans] of byTrace) {
       const root = spans.find((s) => s.parentSpanId === null);
@@ -89,16 +92,13 @@ export async function logSpans(
       );
       await writeSpans(trx, spans);
       await updateTraceUsage(trx, traceId, spans, created);
-      const tags = { ...batch.resourceTags, [SPANS_LOCATION_TAG]: TRACKING_STORE };
-      for (const [key, value] of Object.entries(tags)) {
-        await trx
-          .insertInto('trace_tags')
-          .values({ request_id: traceId, key, value })
-          .onConflict((oc) => oc.columns(['request_id', 'key']).doUpdateSet({ value }))
-          .execute();
-      }
+      await upsertKeyValues(trx, 'trace_tags', traceId, {
+        ...batch.resourceTags,
+        [SPANS_LOCATION_TAG]: TRACKING_STORE,
+      });
     }
     for (const [traceId, spans] of byTrace) await copySpanFacts(trx, traceId, spans);
+    await refreshTraceInfoJson(trx, [...byTrace.keys()]);
     // As MLflow: a run that cannot be linked (it does not exist) costs the batch nothing.
     if (runId && rootsInBatch.length > 0 && (await runExists(trx, runId))) {
       await linkTracesToRun(trx, rootsInBatch, runId, false);
@@ -163,10 +163,15 @@ async function copySpanFacts(trx: Db, traceId: string, spans: SpanRecord[]): Pro
     ['trace_tags', otherTags],
     ['trace_request_metadata', metadata],
   ] as const) {
-    for (const [key, value] of Object.entries(values)) {
+    const rows = Object.entries(values).map(([key, value]) => ({
+      request_id: traceId,
+      key,
+      value,
+    }));
+    if (rows.length > 0) {
       await trx
         .insertInto(table)
-        .values({ request_id: traceId, key, value })
+        .values(rows)
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
@@ -253,36 +258,66 @@ async function mergeTraceInfo(
   return false;
 }
 
+const SPAN_COLUMNS = [
+  'parent_span_id',
+  'name',
+  'type',
+  'status',
+  'start_time_unix_nano',
+  'end_time_unix_nano',
+  'token_usage',
+  'cost',
+] as const;
+
+// The same upserts as the Kysely path below, as prepared statements: Kysely's building and
+// compiling of a ten-span insert cost more than SQLite's running of it (trace ingest, BENCHMARKS.md).
+const SPAN_UPSERT = `insert into spans (trace_id, span_id, ${SPAN_COLUMNS.join(', ')})
+  values (${Array(SPAN_COLUMNS.length + 2)
+    .fill('?')
+    .join(', ')})
+  on conflict (trace_id, span_id) do update set
+  ${SPAN_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+const CONTENT_UPSERT = `insert into span_contents (trace_id, span_id, content) values (?, ?, ?)
+  on conflict (trace_id, span_id) do update set content = excluded.content`;
+
+function spanRow(s: SpanRecord) {
+  return {
+    trace_id: s.traceId,
+    span_id: s.spanId,
+    parent_span_id: s.parentSpanId,
+    name: s.name,
+    type: s.type,
+    status: s.status,
+    start_time_unix_nano: s.startNs,
+    end_time_unix_nano: s.endNs,
+    token_usage: s.attributes[SPAN_TOKEN_USAGE] ?? null,
+    cost: s.attributes[SPAN_COST] ?? null,
+  };
+}
+
 async function writeSpans(trx: Db, spans: SpanRecord[]): Promise<void> {
+  const statements = sqliteStatementsOf(trx);
+  if (statements) {
+    const span = statements.prepare(SPAN_UPSERT);
+    const content = statements.prepare(CONTENT_UPSERT);
+    for (const s of spans) {
+      const row = spanRow(s);
+      span.run(row.trace_id, row.span_id, ...SPAN_COLUMNS.map((c) => row[c]));
+      content.run(s.traceId, s.spanId, s.content);
+    }
+    return;
+  }
   for (let i = 0; i < spans.length; i += ROWS_PER_INSERT) {
     const chunk = spans.slice(i, i + ROWS_PER_INSERT);
     await trx
       .insertInto('spans')
-      .values(
-        chunk.map((s) => ({
-          trace_id: s.traceId,
-          span_id: s.spanId,
-          parent_span_id: s.parentSpanId,
-          name: s.name,
-          type: s.type,
-          status: s.status,
-          start_time_unix_nano: s.startNs,
-          end_time_unix_nano: s.endNs,
-          token_usage: s.attributes[SPAN_TOKEN_USAGE] ?? null,
-          cost: s.attributes[SPAN_COST] ?? null,
-        })),
-      )
+      .values(chunk.map(spanRow))
       .onConflict((oc) =>
-        oc.columns(['trace_id', 'span_id']).doUpdateSet((eb) => ({
-          parent_span_id: eb.ref('excluded.parent_span_id'),
-          name: eb.ref('excluded.name'),
-          type: eb.ref('excluded.type'),
-          status: eb.ref('excluded.status'),
-          start_time_unix_nano: eb.ref('excluded.start_time_unix_nano'),
-          end_time_unix_nano: eb.ref('excluded.end_time_unix_nano'),
-          token_usage: eb.ref('excluded.token_usage'),
-          cost: eb.ref('excluded.cost'),
-        })),
+        oc
+          .columns(['trace_id', 'span_id'])
+          .doUpdateSet((eb) =>
+            Object.fromEntries(SPAN_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)])),
+          ),
       )
       .execute();
     await trx

@@ -15,6 +15,7 @@ import {
   type TraceInfoRecord,
 } from './traces.js';
 import { canonicalTraceMetadata } from './trace-analytics.js';
+import { refreshTraceInfoJson } from './trace-info-text.js';
 
 /** MLflow's limits on what it keeps in columns: the trace name and the session id. */
 const MAX_TRACE_NAME_CHARS = 4096;
@@ -83,6 +84,7 @@ export async function startTraceV2(
       requestId,
       canonicalTraceMetadata(input.metadata),
     );
+    await refreshTraceInfoJson(trx, [requestId]);
     return getTraceInfo(trx, requestId);
   });
 }
@@ -124,6 +126,7 @@ export async function endTraceV2(
       canonicalTraceMetadata(input.metadata),
     );
     await upsertKeyValues(trx, 'trace_tags', requestId, tags);
+    await refreshTraceInfoJson(trx, [requestId]);
     return getTraceInfo(trx, requestId);
   });
 }

@@ -8,6 +8,8 @@ import type { Database, TraceInfoTable, AssessmentsTable } from './schema.js';
 import { assertExperimentActive, type Db } from './experiments.js';
 import { getRun } from './runs.js';
 import { canonicalTraceMetadata } from './trace-analytics.js';
+import { sqliteStatementsOf } from './sqlite-statements.js';
+import { refreshTraceInfoJson } from './trace-info-text.js';
 
 export const TRACE_NAME_TAG = 'mlflow.traceName';
 export const ARTIFACT_LOCATION_TAG = 'mlflow.artifactLocation';
@@ -71,17 +73,19 @@ function withTraceName(tagsJson: string, name: string | null): string {
 }
 
 /**
- * SQLite: the tags and metadata as the JSON text that triggers keep beside each trace (migration
- * 0013), never turned into objects here: a page of 100 traces is read as 100 rows of each table.
+ * SQLite: each trace's tags and metadata aggregated into JSON objects' text by the query itself,
+ * never turned into objects here.
  */
 async function loadWithJsonMaps(db: Db, ids: string[], out: Map<string, TraceInfoRecord>) {
+  const objectOf = (table: 'trace_tags' | 'trace_request_metadata') =>
+    sql<string>`(select json_group_object(k.key, coalesce(k.value, '')) from ${sql.table(table)} k
+      where k.request_id = t.request_id)`;
   const rows = await db
     .selectFrom('trace_info as t')
-    .leftJoin('trace_info_texts as j', 'j.request_id', 't.request_id')
     .selectAll('t')
     .select([
-      sql<string>`coalesce(j.tags_json, '{}')`.as('tagsJson'),
-      sql<string>`coalesce(j.metadata_json, '{}')`.as('metadataJson'),
+      objectOf('trace_tags').as('tagsJson'),
+      objectOf('trace_request_metadata').as('metadataJson'),
     ])
     .where('t.request_id', 'in', ids)
     .execute();
@@ -157,14 +161,23 @@ export async function upsertKeyValues(
   traceId: string,
   values: Record<string, string>,
 ): Promise<void> {
-  for (const key of Object.keys(values).sort()) {
-    const value = values[key];
-    await db
-      .insertInto(table)
-      .values({ request_id: traceId, key, value })
-      .onConflict((oc) => oc.columns(['request_id', 'key']).doUpdateSet({ value }))
-      .execute();
+  const keys = Object.keys(values).sort();
+  if (keys.length === 0) return;
+  const statements = sqliteStatementsOf(db);
+  if (statements) {
+    // Prepared once per table: a trace's start sets a dozen keys (trace ingest, BENCHMARKS.md).
+    const upsert = statements.prepare(`insert into ${table} (request_id, key, value)
+      values (?, ?, ?) on conflict (request_id, key) do update set value = excluded.value`);
+    for (const key of keys) upsert.run(traceId, key, values[key]);
+    return;
   }
+  await db
+    .insertInto(table)
+    .values(keys.map((key) => ({ request_id: traceId, key, value: values[key] })))
+    .onConflict((oc) =>
+      oc.columns(['request_id', 'key']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })),
+    )
+    .execute();
 }
 
 /** StartTraceV3: creates the trace info, or finalizes the one the spans created first. */
@@ -218,6 +231,7 @@ export async function startTrace(
       ...canonicalTraceMetadata(input.metadata),
       [INFO_FINALIZED_KEY]: 'true',
     });
+    await refreshTraceInfoJson(trx, [input.traceId]);
     return getTraceInfo(trx, input.traceId);
   });
 }
@@ -242,6 +256,7 @@ export async function setTraceTag(
     } else {
       await upsertKeyValues(trx, 'trace_tags', traceId, { [key]: value });
     }
+    await refreshTraceInfoJson(trx, [traceId]);
   });
 }
 
@@ -263,16 +278,17 @@ export async function deleteTraceTag(
         .set({ trace_name: null })
         .where('request_id', '=', traceId)
         .execute();
-      return;
+    } else {
+      const result = await trx
+        .deleteFrom('trace_tags')
+        .where('request_id', '=', traceId)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) {
+        throw MlflowError.notFound(`No trace tag with key '${key}' for trace with ID '${traceId}'`);
+      }
     }
-    const result = await trx
-      .deleteFrom('trace_tags')
-      .where('request_id', '=', traceId)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) {
-      throw MlflowError.notFound(`No trace tag with key '${key}' for trace with ID '${traceId}'`);
-    }
+    await refreshTraceInfoJson(trx, [traceId]);
   });
 }
 

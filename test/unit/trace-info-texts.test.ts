@@ -1,6 +1,8 @@
-// Migration 0013: a trace's tags and metadata kept as JSON text beside it (trace_info_texts), by
-// triggers on the two tables. Whatever path writes them (spans arriving, StartTraceV3, tag edits,
-// deletion), the text must equal what the rows say, and the answers must show exactly the rows.
+// Trace answers written by SQLite. Migration 0013 kept each trace's tags and metadata as JSON text
+// beside it (trace_info_texts) by triggers; migration 0017 replaced that with each trace's whole
+// TraceInfoV3 answer (trace_info_json), blanked by triggers and written again by every trace writer.
+// Whatever path writes a trace (spans arriving, StartTraceV3, the V2 calls, tag edits, deletion),
+// its stored answer must be the one GetTrace writes afresh.
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
@@ -8,7 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationProvider } from '../../migrations/project/index.js';
 import { traceInfoText } from '../../src/api/traces/trace-json.js';
 import { ProjectRegistry } from '../../src/store/projects.js';
-import { loadTraceInfoTexts } from '../../src/store/trace-info-text.js';
+import {
+  loadTraceInfoPage,
+  loadTraceInfoTexts,
+  REFRESH_ALL_SQL,
+} from '../../src/store/trace-info-text.js';
 import { loadTraceInfos } from '../../src/store/traces.js';
 import { otlpProtobuf } from '../support/otlp.js';
 import { post, startTestApp, type TestApp } from '../support/test-app.js';
@@ -119,6 +125,81 @@ describe('migration 0013 on a database with traces', () => {
   });
 });
 
+describe('migration 0017 on a database with traces', () => {
+  it('stores every trace its answer, blanks it on change, and goes down cleanly', async () => {
+    const sqlite = new SQLite(':memory:');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrator = new Migrator({
+      db,
+      provider: migrationProvider,
+      allowUnorderedMigrations: true,
+    });
+    expect((await migrator.migrateTo('0016_trace_duration_index')).error).toBeUndefined();
+    const info = sqlite.prepare(
+      `insert into trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status,
+         trace_name) values (?, 0, 1700000000123, ?, 'OK', ?)`,
+    );
+    info.run('tr-a', 1500, 'named');
+    info.run('tr-b', 2000, null); // no tags, no metadata
+    sqlite.prepare("insert into trace_tags values ('tr-a', 'team', 'x')").run();
+    expect((await migrator.migrateTo('0017_trace_info_json')).error).toBeUndefined();
+    const stored = () =>
+      Object.fromEntries(
+        (
+          sqlite
+            .prepare('select request_id, info_json from trace_info_json order by request_id')
+            .all() as { request_id: string; info_json: string | null }[]
+        ).map((r) => [r.request_id, r.info_json && (JSON.parse(r.info_json) as unknown)]),
+      );
+    const answer = (id: string, extra: Record<string, unknown>) => ({
+      trace_id: id,
+      trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '0' } },
+      request_time: '2023-11-14T22:13:20.123Z',
+      state: 'OK',
+      ...extra,
+    });
+    expect(stored()).toEqual({
+      'tr-a': answer('tr-a', {
+        execution_duration: '1.500s',
+        tags: { 'mlflow.traceName': 'named', team: 'x' },
+      }),
+      'tr-b': answer('tr-b', { execution_duration: '2s' }),
+    });
+    expect(
+      sqlite.prepare("select name from sqlite_master where name like 'trace_info_texts%'").all(),
+    ).toEqual([]);
+
+    // Later writes by plain SQL blank what they touch; a refresh writes it again.
+    info.run('tr-c', 3, null);
+    sqlite.prepare("update trace_info set status = 'ERROR' where request_id = 'tr-b'").run();
+    sqlite.prepare("insert into trace_request_metadata values ('tr-b', 'k', 'v')").run();
+    expect(stored()).toMatchObject({ 'tr-a': { trace_id: 'tr-a' }, 'tr-b': null, 'tr-c': null });
+    sqlite.exec(REFRESH_ALL_SQL);
+    expect(stored()).toMatchObject({
+      'tr-b': { state: 'ERROR', trace_metadata: { k: 'v' } },
+      'tr-c': answer('tr-c', { execution_duration: '0.003s' }),
+    });
+    sqlite.prepare("delete from trace_tags where request_id = 'tr-a'").run();
+    expect(stored()['tr-a']).toBeNull();
+    sqlite.prepare("delete from trace_info where request_id = 'tr-a'").run();
+    expect(Object.keys(stored())).toEqual(['tr-b', 'tr-c']);
+
+    // Down: 0013's texts again, made from the rows.
+    expect((await migrator.migrateTo('0016_trace_duration_index')).error).toBeUndefined();
+    expect(sqlite.prepare('select * from trace_info_texts order by request_id').all()).toEqual([
+      { request_id: 'tr-b', tags_json: '{}', metadata_json: '{"k":"v"}' },
+      { request_id: 'tr-c', tags_json: '{}', metadata_json: '{}' },
+    ]);
+    sqlite.prepare("insert into trace_tags values ('tr-c', 'new', 'tag')").run();
+    expectTextsMatchRows(sqlite);
+    expect(
+      sqlite.prepare("select name from sqlite_master where name like 'trace_info_json%'").all(),
+    ).toEqual([]);
+    await db.destroy();
+  });
+});
+
 describe('trace texts through the API', () => {
   let t: TestApp;
   let sqlite: SQLite.Database;
@@ -175,6 +256,20 @@ describe('trace texts through the API', () => {
     };
   }
 
+  /** Every trace's stored answer is written (no writer left it blank) and is GetTrace's. */
+  async function expectStoredInfosCurrent() {
+    const stored = sqlite
+      .prepare('select request_id, info_json from trace_info_json order by request_id')
+      .all() as { request_id: string; info_json: string | null }[];
+    const traces = sqlite.prepare('select request_id from trace_info').all();
+    expect(stored.length).toBe(traces.length);
+    for (const row of stored) {
+      expect(row.info_json, row.request_id).not.toBeNull();
+      const res = await t.api.get(`/api/3.0/mlflow/traces/${row.request_id}`);
+      expect(JSON.parse(row.info_json!), row.request_id).toEqual(res.body.trace.trace_info);
+    }
+  }
+
   beforeAll(async () => {
     t = await startTestApp();
     experimentId = (await post(t, '/api/2.0/mlflow/experiments/create', { name: 'texts' })).body
@@ -190,8 +285,9 @@ describe('trace texts through the API', () => {
     await sendSpans(1); // spans first, info second
     await startTrace(1, { 'mlflow.traceName': 'first', team: 'a' });
     await startTrace(2, { team: 'b' }); // info first, spans second
+    await expectStoredInfosCurrent();
     await sendSpans(2);
-    expectTextsMatchRows(sqlite);
+    await expectStoredInfosCurrent();
     expect((await info(1)).tags).toMatchObject({ 'mlflow.traceName': 'first', team: 'a' });
     expect((await info(1)).trace_metadata['mlflow.user']).toBe('user-1');
 
@@ -206,7 +302,7 @@ describe('trace texts through the API', () => {
       (await t.api.delete(`/api/3.0/mlflow/traces/${traceId(2)}/tags`).send({ key: 'team' }))
         .status,
     ).toBe(200);
-    expectTextsMatchRows(sqlite);
+    await expectStoredInfosCurrent();
     expect((await info(1)).tags.team).toBe('c');
     expect((await info(2)).tags).not.toHaveProperty('team');
 
@@ -225,9 +321,43 @@ describe('trace texts through the API', () => {
     });
     expect(deleted.body).toEqual({ traces_deleted: 1 });
     expect(
-      sqlite.prepare('select request_id from trace_info_texts order by request_id').all(),
+      sqlite.prepare('select request_id from trace_info_json order by request_id').all(),
     ).toEqual([{ request_id: traceId(2) }]);
-    expectTextsMatchRows(sqlite);
+    await expectStoredInfosCurrent();
+  });
+
+  it('follows the V2 calls: start, end with tags and metadata, the trace name', async () => {
+    const started = await post(t, '/api/2.0/mlflow/traces', {
+      experiment_id: experimentId,
+      timestamp_ms: 1_700_000_100_000,
+      request_metadata: [{ key: 'mlflow.user', value: 'v2' }],
+      tags: [{ key: 'mlflow.traceName', value: 'v2 trace' }],
+    });
+    expect(started.status).toBe(200);
+    const requestId = started.body.trace_info.request_id as string;
+    await expectStoredInfosCurrent();
+    const ended = await t.api.patch(`/api/2.0/mlflow/traces/${requestId}`).send({
+      timestamp_ms: 1_700_000_100_250,
+      status: 'OK',
+      request_metadata: [{ key: 'done', value: 'yes' }],
+      tags: [{ key: 'phase', value: 'ended' }],
+    });
+    expect(ended.status).toBe(200);
+    await expectStoredInfosCurrent();
+    const renamed = await t.api
+      .delete(`/api/2.0/mlflow/traces/${requestId}/tags`)
+      .send({ key: 'mlflow.traceName' });
+    expect(renamed.status).toBe(200);
+    await expectStoredInfosCurrent();
+    const stored = sqlite
+      .prepare('select info_json from trace_info_json where request_id = ?')
+      .get(requestId) as { info_json: string };
+    expect(JSON.parse(stored.info_json)).toMatchObject({
+      execution_duration: '0.250s',
+      trace_metadata: { done: 'yes', 'mlflow.user': 'v2' },
+      tags: { phase: 'ended' },
+    });
+    expect(JSON.parse(stored.info_json).tags).not.toHaveProperty('mlflow.traceName');
   });
 });
 
@@ -287,6 +417,15 @@ describe('TraceInfoV3 text written by SQLite', () => {
           expect(texts.get(id), id).toBe(traceInfoText(infos.get(id)!));
           expect(() => JSON.parse(texts.get(id)!) as unknown).not.toThrow();
         }
+        // A page is the stored texts joined in the order asked, unknown ids left out; a page
+        // holding a trace left to JS is not answered from storage.
+        const order = [ids[3], 'tr-unknown', ids[0], ids[2], ids[1]];
+        const page = await loadTraceInfoPage(context.db, order, '[', ']');
+        expect(page?.toString('utf8')).toBe(
+          `[${[ids[3], ids[0], ids[2], ids[1]].map((id) => traceInfoText(infos.get(id)!)).join(',')}]`,
+        );
+        expect(await loadTraceInfoPage(context.db, ['tr-unknown'], '[', ']')).toBeNull();
+        expect(await loadTraceInfoPage(context.db, [ids[0], ids[4]], '[', ']')).toBeUndefined();
       } finally {
         release();
         await registry.closeAll();

@@ -24,7 +24,7 @@ import {
   type TraceInfoRecord,
 } from '../../store/traces.js';
 import type { Db } from '../../store/experiments.js';
-import { loadTraceInfoTexts } from '../../store/trace-info-text.js';
+import { loadTraceInfoPage, loadTraceInfoTexts } from '../../store/trace-info-text.js';
 import { int64, requiredString } from '../wire/fields.js';
 import { createPageToken, parsePageToken } from '../../search/page-token.js';
 import { searchTraceIds } from '../../search/trace-search.js';
@@ -97,14 +97,26 @@ async function fullTrace(
   }
 }
 
-/** The TraceInfoV3 texts of the traces found, in the order of `ids` (SQLite writes most). */
-async function traceInfoTexts(db: Db, ids: string[]): Promise<string[]> {
+/**
+ * `{"<field>":[…]…}` listing the TraceInfoV3 texts of the traces found, in the order of `ids`;
+ * `{}` when none is found. `rest` follows the list (a page token). Most pages are stored text
+ * joined by SQLite (bytes, sent as they are); a page with a trace left to JS is written here.
+ */
+async function traceInfoList(
+  db: Db,
+  field: string,
+  ids: string[],
+  rest = '',
+): Promise<string | Buffer> {
+  const page = await loadTraceInfoPage(db, ids, `{"${field}":[`, `]${rest}}`);
+  if (page !== undefined) return page ?? '{}';
   const { texts, others } = await loadTraceInfoTexts(db, ids);
   const infos = others.length > 0 ? await loadTraceInfos(db, others) : undefined;
-  return ids.flatMap((id) => {
+  const list = ids.flatMap((id) => {
     const text = texts.get(id) ?? (infos?.has(id) ? traceInfoText(infos.get(id)!) : undefined);
     return text === undefined ? [] : [text];
   });
+  return list.length === 0 ? '{}' : `{"${field}":[${list.join(',')}]${rest}}`;
 }
 
 function complete(info: TraceInfoRecord, spanCount: number): boolean {
@@ -165,13 +177,12 @@ const searchEndpoint = endpoint({
       offset,
     });
     if (ids.length === 0) return {};
-    const traces = await traceInfoTexts(project.db, ids);
     // MLflow hands out a token whenever the page is full, even if nothing follows.
     const token =
       ids.length === maxResults
         ? `,"next_page_token":${JSON.stringify(createPageToken(offset + maxResults))}`
         : '';
-    return jsonText(`{"traces":[${traces.join(',')}]${token}}`);
+    return jsonText(await traceInfoList(project.db, 'traces', ids, token));
   },
 });
 
@@ -285,8 +296,7 @@ export const traceEndpoints: Endpoint[] = [
     }),
     response: z.object({ trace_infos: z.array(traceInfoSchema).optional() }),
     handler: async ({ trace_ids }, { project }) => {
-      const list = await traceInfoTexts(project.db, trace_ids);
-      return jsonText(list.length ? `{"trace_infos":[${list.join(',')}]}` : '{}');
+      return jsonText(await traceInfoList(project.db, 'trace_infos', trace_ids));
     },
   }),
   searchEndpoint,
