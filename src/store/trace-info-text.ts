@@ -91,6 +91,17 @@ export async function refreshTraceInfoJson(db: Db, traceIds: string[]): Promise<
 // is the same for every page.
 const ASSESSED = sql`exists (select 1 from assessments a where a.trace_id = j.request_id)`;
 
+/** Whether `keys` (comma-separated array indexes, as group_concat wrote them) ascend. */
+function ascending(keys: string): boolean {
+  let last = -1;
+  for (const key of keys.split(',')) {
+    const n = Number(key);
+    if (!(n > last)) return false;
+    last = n;
+  }
+  return true;
+}
+
 /**
  * `head`, the TraceInfoV3 texts of `ids` in their order joined by commas, then `tail`, as one
  * byte string, when SQLite stores every one of them: null when none of `ids` is known; undefined
@@ -105,13 +116,22 @@ export async function loadTraceInfoPage(
 ): Promise<Buffer | null | undefined> {
   if (!isSqlite(db)) return undefined;
   if (ids.length === 0) return null;
-  const { rows } = await sql<{ others: number | null; page: Buffer | null }>`
-    select sum(j.info_json is null or ${ASSESSED}) as others,
-      cast(${head} || group_concat(j.info_json, ',' order by e.key) || ${tail} as blob) as page
-    from json_each(${JSON.stringify(ids)}) e
-    join trace_info_json j on j.request_id = e.value`.execute(db);
-  const row = rows[0];
-  if (!row || row.others) return undefined;
+  // The ids' array is the outer loop, so the texts are met in its order; `group_concat(… order
+  // by e.key)` would sort ~150 KB of text in a temporary B-tree to be sure of that (0.25 ms a
+  // page). Instead the array indexes are concatenated in the same pass and checked here, and a
+  // page met in any other order is read again sorted.
+  const page = async (ordered: boolean) => {
+    const order = ordered ? sql`order by e.key` : sql``;
+    const { rows } = await sql<{ blank: number | null; keys: string | null; page: Buffer | null }>`
+      select sum(j.info_json is null or ${ASSESSED}) as blank, group_concat(e.key) as keys,
+        cast(${head} || group_concat(j.info_json, ',' ${order}) || ${tail} as blob) as page
+      from json_each(${JSON.stringify(ids)}) e
+      join trace_info_json j on j.request_id = e.value`.execute(db);
+    return rows[0];
+  };
+  let row = await page(false);
+  if (!row || row.blank) return undefined;
+  if (row.keys !== null && !ascending(row.keys)) row = await page(true);
   return row.page;
 }
 
