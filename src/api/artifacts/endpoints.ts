@@ -5,12 +5,14 @@ import { artifactFormEndpoints } from './form-upload.js';
 import { artifactMultipartEndpoints } from './multipart.js';
 import { artifactProxyEndpoints } from './proxy.js';
 import { runArtifactEndpoints } from './run-artifacts.js';
+import { presignedUrlEndpoints } from './presigned.js';
 import { uiUploadEndpoints } from './ui-upload.js';
 
 export const artifactEndpoints: AnyEndpoint[] = [
   ...artifactProxyEndpoints,
   ...artifactMultipartEndpoints,
   ...runArtifactEndpoints,
+  ...presignedUrlEndpoints,
   ...artifactFormEndpoints,
   ...uiUploadEndpoints,
 ];

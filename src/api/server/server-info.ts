@@ -36,14 +36,21 @@ export const serverInfoEndpoints = [
       presigned_upload_model_id_supported: z.boolean(),
       features_enabled: z.object({ gateway: z.boolean() }),
     }),
+    // What MLflow's server reports over a SQL store and a local artifact folder, which is what
+    // this server is: no trace archival, no AI gateway. Multipart uploads and downloads are off, as
+    // MLflow's are over a local folder: its client then sends each file in one streamed request,
+    // which this server stores without holding it in memory. (trackd's own multipart API serves
+    // MLflow's client only when it is told to use it: its part URLs carry no credentials, so on a
+    // server with authentication they would be refused.) The two presigned flags say the request
+    // shape is understood (MLflow sets them always); presigned.ts answers it with MLflow's refusals.
     handler: () => ({
       store_type: 'SqlStore',
       workspaces_enabled: true,
       trace_archival_enabled: false,
       multipart_uploads_enabled: false,
       multipart_downloads_enabled: false,
-      presigned_upload_run_id_supported: false,
-      presigned_upload_model_id_supported: false,
+      presigned_upload_run_id_supported: true,
+      presigned_upload_model_id_supported: true,
       features_enabled: { gateway: false },
     }),
   }),
