@@ -128,6 +128,29 @@ export async function setRunLifecycle(
   });
 }
 
+/**
+ * Rewrites one of an active run's tags from its current value (undefined when unset) in one
+ * transaction, so two writers appending to the same tag (a run's logged-model history) never
+ * lose each other's entry.
+ */
+export async function updateRunTag(
+  db: Kysely<Database>,
+  runId: string,
+  key: string,
+  next: (current: string | undefined) => string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await getActiveRunRow(trx, runId);
+    const current = await trx
+      .selectFrom('tags')
+      .select('value')
+      .where('run_uuid', '=', runId)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    await upsertTags(trx, runId, [{ key, value: next(current?.value ?? undefined) }]);
+  });
+}
+
 /** Sets a tag; `mlflow.runName` also renames the run, keeping the two in step as MLflow does. */
 export async function setRunTag(db: Kysely<Database>, runId: string, tag: KeyValue): Promise<void> {
   await db.transaction().execute(async (trx) => {

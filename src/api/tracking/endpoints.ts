@@ -5,11 +5,13 @@ import { experimentEndpoints } from './experiments.js';
 import { metricEndpoints } from './metrics.js';
 import { runGroupEndpoints } from './run-groups.js';
 import { runEndpoints } from './runs.js';
+import { logModelEndpoints } from './log-model.js';
 
 export const trackingEndpoints: AnyEndpoint[] = [
   ...experimentEndpoints,
   ...datasetSummaryEndpoints,
   ...runEndpoints,
+  ...logModelEndpoints,
   ...metricEndpoints,
   ...runGroupEndpoints,
 ];
