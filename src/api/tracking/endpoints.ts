@@ -6,12 +6,14 @@ import { metricEndpoints } from './metrics.js';
 import { runGroupEndpoints } from './run-groups.js';
 import { runEndpoints } from './runs.js';
 import { logModelEndpoints } from './log-model.js';
+import { promptlabEndpoints } from './promptlab.js';
 
 export const trackingEndpoints: AnyEndpoint[] = [
   ...experimentEndpoints,
   ...datasetSummaryEndpoints,
   ...runEndpoints,
   ...logModelEndpoints,
+  ...promptlabEndpoints,
   ...metricEndpoints,
   ...runGroupEndpoints,
 ];
