@@ -40,10 +40,12 @@ export function streamedJson(pieces: Pieces): StreamedJson {
 export interface JsonText {
   [jsonTextMark]: true;
   text: string | Buffer;
+  /** Headers the answer carries besides the JSON ones (e.g. to be saved as a file). */
+  headers?: Record<string, string>;
 }
 
-export function jsonText(text: string | Buffer): JsonText {
-  return { [jsonTextMark]: true, text };
+export function jsonText(text: string | Buffer, headers?: Record<string, string>): JsonText {
+  return { [jsonTextMark]: true, text, headers };
 }
 
 function isMarked<M extends symbol>(value: unknown, mark: M): value is Record<M, true> {
@@ -53,8 +55,10 @@ function isMarked<M extends symbol>(value: unknown, mark: M): value is Record<M,
 export function sendJson(res: Response, status: number, body: unknown): void {
   // Written directly rather than with res.send, which hashes every body into an ETag (MLflow sends
   // none): wasted work on each of thousands of log-metric answers and on every search page.
-  const text = isMarked(body, jsonTextMark) ? (body as JsonText).text : JSON.stringify(body ?? {});
+  const written = isMarked(body, jsonTextMark) ? (body as JsonText) : undefined;
+  const text = written ? written.text : JSON.stringify(body ?? {});
   res.status(status);
+  for (const [name, value] of Object.entries(written?.headers ?? {})) res.setHeader(name, value);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', typeof text === 'string' ? Buffer.byteLength(text) : text.length);
   res.end(text);

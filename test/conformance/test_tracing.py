@@ -285,3 +285,30 @@ def test_traces_made_in_a_run_are_found_by_run_id(tracking_uri):
     MlflowClient().link_traces_to_run([outside], run.info.run_id)
     found = mlflow.search_traces(experiment_ids=[experiment_id], run_id=run.info.run_id, return_type="list")
     assert sorted(t.info.trace_id for t in found) == sorted([inside, outside])
+
+
+def test_trace_artifact_downloads_as_traces_json(tracking_uri):
+    # The web UI's download of a trace's spans: saved as traces.json, read as TraceData.
+    import json
+
+    import requests
+    from mlflow.entities import SpanEvent
+    from mlflow.entities.trace_data import TraceData
+    from rest import workspace_headers
+
+    with mlflow.start_span(name="download") as span:
+        span.set_attributes({"fruit": "apple"})
+        span.add_event(SpanEvent("an_event", timestamp=99999, attributes={"foo": "bar"}))
+    flush()
+
+    res = requests.get(
+        f"{tracking_uri}/ajax-api/2.0/mlflow/get-trace-artifact",
+        params={"request_id": span.trace_id},
+        headers=workspace_headers(),
+        timeout=30,
+    )
+    assert res.status_code == 200
+    assert res.headers["Content-Disposition"] == "attachment; filename=traces.json"
+    assert res.headers["X-Content-Type-Options"] == "nosniff"
+    data = TraceData.from_dict(json.loads(res.text))
+    assert [s.to_dict() for s in data.spans] == [span.to_dict()]

@@ -344,7 +344,11 @@ export const traceEndpoints: Endpoint[] = [
     handler: async ({ request_id }, { project }) => {
       await getTraceInfo(project.db, request_id);
       const spans = await loadSpans(project.db, request_id);
-      return jsonText(`{"spans":[${spans.map((s) => s.content).join(',')}]}`);
+      // A download, as MLflow's server sends it: saved as traces.json, never sniffed.
+      return jsonText(`{"spans":[${spans.map((s) => s.content).join(',')}]}`, {
+        'Content-Disposition': 'attachment; filename=traces.json',
+        'X-Content-Type-Options': 'nosniff',
+      });
     },
   }),
   endpoint({
