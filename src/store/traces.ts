@@ -353,7 +353,7 @@ export async function deleteTraces(
   });
 }
 
-/** Links existing traces to a run (others are skipped), without duplicates. */
+/** Links traces to a run, without duplicates. */
 export async function linkTracesToRun(
   db: Db,
   traceIds: string[],
@@ -367,17 +367,10 @@ export async function linkTracesToRun(
     );
   }
   if (checkRun) await getRun(db, runId);
-  const existing = await db
-    .selectFrom('trace_info')
-    .select('request_id')
-    .where('request_id', 'in', traceIds.length ? traceIds : [''])
-    .execute();
-  await addAssociations(
-    db,
-    existing.map((r) => r.request_id),
-    'run',
-    () => runId,
-  );
+  // Traces not stored yet are linked too, as MLflow's store links them: the client exports spans
+  // in the background, so a trace made just before `link_traces_to_run` may arrive after it. The
+  // links live in the project's own database, so an id can only ever meet this project's trace.
+  await addAssociations(db, [...new Set(traceIds)], 'run', () => runId);
 }
 
 export async function linkPromptsToTrace(

@@ -312,3 +312,30 @@ def test_trace_artifact_downloads_as_traces_json(tracking_uri):
     assert res.headers["X-Content-Type-Options"] == "nosniff"
     data = TraceData.from_dict(json.loads(res.text))
     assert [s.to_dict() for s in data.spans] == [span.to_dict()]
+
+
+@pytest.mark.trackd_only
+def test_a_trace_linked_right_after_it_is_made_is_found_by_run_id(tracking_uri):
+    # The client exports spans in the background: the link may reach the server first. MLflow's
+    # store links such a trace (upstream's test_link_traces_to_run_and_search_traces), except with
+    # workspaces on, as this suite runs it, where it skips ids not stored yet; trackd links them.
+    experiment_id = mlflow.set_experiment(unique_name("link-early")).experiment_id
+    client = MlflowClient()
+    run_id = client.create_run(experiment_id).info.run_id
+    with mlflow.start_run(run_id=run_id):
+        with mlflow.start_span(name="made-in-run") as in_run:
+            in_run.set_attribute("n", 1)
+    with mlflow.start_span(name="linked") as linked:
+        linked.set_attribute("n", 2)
+    client.link_traces_to_run(trace_ids=[linked.trace_id], run_id=run_id)
+    with mlflow.start_span(name="unlinked") as unlinked:
+        unlinked.set_attribute("n", 3)
+
+    everything = client.search_traces(locations=[experiment_id], flush=True)
+    assert {t.info.trace_id for t in everything} == {
+        in_run.trace_id,
+        linked.trace_id,
+        unlinked.trace_id,
+    }
+    found = client.search_traces(locations=[experiment_id], filter_string=f"attribute.run_id = '{run_id}'")
+    assert sorted(t.info.trace_id for t in found) == sorted([in_run.trace_id, linked.trace_id])

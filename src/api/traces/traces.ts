@@ -307,7 +307,7 @@ export const traceEndpoints: Endpoint[] = [
     paths: [`${V2}/traces/link-to-run`],
     access: 'edit',
     tag: TAG,
-    summary: 'Link traces to a run (at most 100; unknown traces are skipped)',
+    summary: 'Link traces to a run (at most 100; traces still on their way are linked too)',
     request: z.object({ trace_ids: z.array(z.string()).min(1), run_id: requiredString() }),
     response: emptySchema,
     handler: async ({ trace_ids, run_id }, { project }) => {
