@@ -1,5 +1,6 @@
 // The request pipeline, assembled in the order a request meets its steps (one file each):
 //   request-log      an id and, once answered, one log line
+//   merge-slashes    `//` in a path taken as `/`, as MLflow's router does
 //   in-flight        counted, so a graceful shutdown (server.ts) waits for it
 //   host-origin      Host allowlist, cross-site refusal, CORS and security headers
 //   body-timeout     a body must keep moving
@@ -24,6 +25,7 @@ import { errorMiddleware } from './error-envelope.js';
 import { hostAndOriginChecks } from './host-origin.js';
 import { InFlightRequests } from './in-flight.js';
 import { InFlightBudget } from './json-body.js';
+import { mergeSlashes } from './merge-slashes.js';
 import { requestLog } from './request-log.js';
 import { VERSION, VERSION_HEADER } from '../version.js';
 import { apiRouter } from './routes.js';
@@ -58,6 +60,7 @@ export function requestPipeline(options: PipelineOptions): Pipeline {
   app.set('query parser', 'simple');
 
   app.use(requestLog(logger));
+  app.use(mergeSlashes());
   // trackd's own version on every answer: /version names the MLflow API served instead.
   app.use((_req, res, next) => {
     res.setHeader(VERSION_HEADER, VERSION);

@@ -190,3 +190,22 @@ describe('the error envelope', () => {
     expect(res.headers['content-type']).toMatch(/^application\/json/);
   });
 });
+
+describe('repeated slashes in a path', () => {
+  it('reach the endpoint the single-slash path names, as MLflow routes them', async () => {
+    const got = await t.api.get('//api/2.0/mlflow//experiments/get?experiment_id=0');
+    expect(got.status).toBe(200);
+    expect(got.body.experiment.experiment_id).toBe('0');
+    const scoped = await t.api.get(
+      '/projects/default//api/2.0/mlflow/experiments/get?experiment_id=0',
+    );
+    expect(scoped.status).toBe(200);
+    // The query string is not touched: a path parameter keeps its own slashes.
+    const artifact = await t.api.get('//model-versions/get-artifact?path=..//x&name=m&version=1');
+    expect(artifact.status).toBe(400);
+    expect(artifact.body).toMatchObject({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Invalid path',
+    });
+  });
+});
