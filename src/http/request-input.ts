@@ -18,7 +18,9 @@ export async function readInput(
     return decodeBody(endpoint.decoder, req.body, pathParams(route, req));
   }
   const keepNulls = endpoint.kind !== 'stream' && endpoint.fields === 'document';
-  return parseRequest(endpoint.request, readFields(endpoint, route, req), { keepNulls });
+  // The body's text, for messages that quote a number as the client wrote it.
+  const rawJson = typeof req.body === 'string' ? req.body : undefined;
+  return parseRequest(endpoint.request, readFields(endpoint, route, req), { keepNulls, rawJson });
 }
 
 function readFields(endpoint: AnyEndpoint, route: string, req: Request): unknown {

@@ -2,6 +2,7 @@
 // into the messages MLflow's server gives for the same mistakes.
 import { z } from 'zod';
 import { MlflowError } from '../errors.js';
+import { isPyDict, pyDumps, PyFloat, pyLoads, type PyJson } from '../python-json.js';
 
 const API_DOCS_HINT = ' See the API docs for more information about request parameters.';
 
@@ -62,7 +63,31 @@ export function formatPath(path: PropertyKey[]): string {
     .join('');
 }
 
-export function toMlflowError(error: z.ZodError, input: unknown): MlflowError {
+/**
+ * A number as the client wrote it, read again from the request's JSON text: JavaScript's parser
+ * makes `9.0` the integer 9, and MLflow's messages name the value and its Python type as sent.
+ */
+function writtenNumber(
+  rawJson: string,
+  path: PropertyKey[],
+): { text: string; type: string } | undefined {
+  let current: PyJson | undefined;
+  try {
+    current = pyLoads(rawJson);
+  } catch {
+    return undefined;
+  }
+  for (const key of path) {
+    if (isPyDict(current) && typeof key === 'string') current = current.get(key);
+    else if (Array.isArray(current) && typeof key === 'number') current = current[key];
+    else return undefined;
+  }
+  if (current instanceof PyFloat) return { text: pyDumps(current), type: 'float' };
+  if (typeof current === 'bigint') return { text: current.toString(), type: 'int' };
+  return undefined;
+}
+
+export function toMlflowError(error: z.ZodError, input: unknown, rawJson?: string): MlflowError {
   const issue = error.issues[0];
   const fieldPath = formatPath(issue.path) || 'request';
   const value = valueAt(input, issue.path);
@@ -74,8 +99,14 @@ export function toMlflowError(error: z.ZodError, input: unknown): MlflowError {
   if (issue.code === 'custom' && issue.message && !issue.message.startsWith('Invalid input')) {
     return MlflowError.invalidParameter(issue.message);
   }
+  const number =
+    typeof value === 'number' && rawJson !== undefined
+      ? writtenNumber(rawJson, issue.path)
+      : undefined;
+  const text = number?.text ?? pythonJson(value);
+  const type = number?.type ?? pythonTypeName(value);
   return MlflowError.invalidParameter(
-    `Invalid value ${pythonJson(value)} for parameter '${fieldPath}' supplied:  Hint: Value was of type '${pythonTypeName(value)}'.${API_DOCS_HINT}`,
+    `Invalid value ${text} for parameter '${fieldPath}' supplied:  Hint: Value was of type '${type}'.${API_DOCS_HINT}`,
   );
 }
 
@@ -157,10 +188,10 @@ function dropNullFields(value: unknown): unknown {
 export function parseRequest<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  opts: { keepNulls?: boolean } = {},
+  opts: { keepNulls?: boolean; rawJson?: string } = {},
 ): z.infer<S> {
   const present = opts.keepNulls ? input : dropNullFields(input);
   const result = schema.safeParse(present);
-  if (!result.success) throw toMlflowError(result.error, present);
+  if (!result.success) throw toMlflowError(result.error, present, opts.rawJson);
   return result.data;
 }

@@ -105,3 +105,19 @@ def test_invalid_order_by_and_page_token_are_rejected(client, run_id):
     assert code == "INVALID_PARAMETER_VALUE"
     code = error_code_of(client.search_experiments, filter_string="params.x = 'y'")
     assert code == "INVALID_PARAMETER_VALUE"
+
+
+@pytest.mark.parametrize(
+    "value, written, python_type",
+    [(9.0, "9.0", "float"), (9, "9", "int"), (1e20, "1e+20", "float"), ([1.5], "[1.5]", "list")],
+)
+def test_a_wrong_typed_value_is_quoted_as_the_client_wrote_it(tracking_uri, value, written, python_type):
+    from rest import call
+
+    res = call(tracking_uri, "POST", "experiments/create", {"name": "typed", "artifact_location": value})
+    assert res.status_code == 400
+    assert res.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert res.json()["message"].startswith(
+        f"Invalid value {written} for parameter 'artifact_location' supplied:  "
+        f"Hint: Value was of type '{python_type}'."
+    )
