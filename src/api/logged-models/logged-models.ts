@@ -2,6 +2,7 @@
 // finalize, delete, search, tags, params, and a run's log-outputs. Artifact listing and download of a model
 // live in logged-model-artifacts.ts.
 import { z } from 'zod';
+import { MlflowError } from '../../errors.js';
 import { searchLoggedModelIds } from '../../search/logged-model-search.js';
 import { validateLoggedModelName } from '../../services/logged-model-validation.js';
 import { parseExperimentId } from '../../store/experiments.js';
@@ -36,6 +37,29 @@ const keyValueList = () =>
 
 const keyValues = (items: { key: string; value?: string }[] | undefined) =>
   (items ?? []).map((i) => ({ key: i.key, value: i.value ?? '' }));
+
+/**
+ * MLflow writes each param (and each model of a run's outputs) of a request as a row of its own,
+ * so one given twice in a request fails the whole request with 400 BAD_REQUEST and stores nothing
+ * (its message is SQLite's constraint error; ours names the duplicate).
+ */
+function onceEach<T>(items: T[], keyOf: (item: T) => string, what: string): T[] {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (seen.has(key)) {
+      throw new MlflowError(
+        'BAD_REQUEST',
+        `${what} '${key}' is given more than once in the request.`,
+      );
+    }
+    seen.add(key);
+  }
+  return items;
+}
+
+const paramsOnce = (items: { key: string; value?: string }[] | undefined) =>
+  onceEach(keyValues(items), (p) => p.key, 'Param');
 
 /** LoggedModelStatus by name or number, as protobuf's JSON parser takes an enum. */
 const statusField = () =>
@@ -81,7 +105,7 @@ export const loggedModelEndpoints = [
         // MLflow's REST path stores an absent model_type / source_run_id as "" and shows it so.
         modelType: input.model_type ?? '',
         sourceRunId: input.source_run_id ?? '',
-        params: keyValues(input.params),
+        params: paramsOnce(input.params),
         tags: keyValues(input.tags),
       });
       return { model: loggedModelJson(model) };
@@ -136,7 +160,7 @@ export const loggedModelEndpoints = [
     request: modelIdPath.extend({ params: keyValueList() }),
     response: emptySchema,
     handler: async (input, { project }) => {
-      await logLoggedModelParams(project.db, input.model_id, keyValues(input.params));
+      await logLoggedModelParams(project.db, input.model_id, paramsOnce(input.params));
       return {};
     },
   }),
@@ -228,7 +252,11 @@ export const loggedModelEndpoints = [
       await logRunOutputs(
         project.db,
         input.run_id,
-        input.models.map((m) => ({ model_id: m.model_id, step: m.step ?? 0 })),
+        onceEach(
+          input.models.map((m) => ({ model_id: m.model_id, step: m.step ?? 0 })),
+          (m) => m.model_id,
+          'Model',
+        ),
       );
       return {};
     },

@@ -1837,6 +1837,9 @@ def logged_models() -> None:
     post("lm.params.same_again", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": [kv("beta", "2")]})
     post("lm.params.unknown_model", LM + "/" + NO_MODEL + "/params", {"model_id": NO_MODEL, "params": [kv("beta", "2")]})
     post("lm.params.wrong_type", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": {"beta": "2"}})
+    # A key given twice in one request fails the request whole (nothing stored), same value or not.
+    post("lm.params.repeated_in_request", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": [kv("delta", "1"), kv("delta", "2")]})
+    post("lm.params.repeated_same_value", LM + "/{{lm_a}}/params", {"model_id": "{{lm_a}}", "params": [kv("eps", "1"), kv("eps", "1")]})
 
     call("lm.tags.set", "PATCH", LM + "/{{lm_a}}/tags", {"tags": [kv("stage", "dev"), kv("owner", "bob")]})
     call("lm.tags.set_second_model", "PATCH", LM + "/{{lm_b}}/tags", {"tags": [kv("owner", "carol")]})
@@ -1847,6 +1850,8 @@ def logged_models() -> None:
     get("lm.get.after_updates", LM + "/{{lm_a}}")
 
     post("lm.outputs.ok", "/runs/outputs", {"run_id": "{{lm_run}}", "models": [{"model_id": "{{lm_a}}", "step": 3}]})
+    post("lm.outputs.repeated_in_request", "/runs/outputs", {"run_id": "{{lm_run}}", "models": [{"model_id": "{{lm_b}}", "step": 1}, {"model_id": "{{lm_b}}", "step": 2}]})
+    post("lm.outputs.again", "/runs/outputs", {"run_id": "{{lm_run}}", "models": [{"model_id": "{{lm_a}}", "step": 3}]})
     post("lm.outputs.unknown_run", "/runs/outputs", {"run_id": NO_RUN, "models": [{"model_id": "{{lm_a}}"}]})
     post("lm.outputs.missing_run_id", "/runs/outputs", {"models": [{"model_id": "{{lm_a}}"}]})
     post("lm.inputs.model", "/runs/log-inputs", {"run_id": "{{lm_run}}", "models": [{"model_id": "{{lm_b}}"}]})
