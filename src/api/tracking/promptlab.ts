@@ -247,7 +247,8 @@ export const promptlabEndpoints = [
         status = 'FAILED';
       }
       await updateRun(project.db, runId, { status, endTime: Date.now() });
-      return { run: runJson(await getRun(project.db, runId), { outputs: false }) };
+      // MLflow answers with CreateRun's message, outputs (empty) included.
+      return { run: runJson(await getRun(project.db, runId)) };
     },
   }),
 ];

@@ -2179,6 +2179,88 @@ def graphql() -> None:
     raw("gql.http.not_under_ajax_api", "POST", "/ajax-api/graphql", body='{"query": "{ __typename }"}', headers={"Content-Type": "application/json"})
 
 
+def run_records() -> None:
+    """LogModel (a run's model history), the web UI's prompt lab run, MLflow's presigned-URL
+    requests and server-info (issue 16)."""
+    import json
+
+    post("rec.setup.experiment", "/experiments/create", {"name": "diff-records"}, {"exp_rec": "experiment_id"})
+    post(
+        "rec.setup.run",
+        "/runs/create",
+        {"experiment_id": "{{exp_rec}}", "run_name": "rec", "start_time": T0},
+        {"rec_run": "run.info.run_id"},
+    )
+    first = {
+        "artifact_path": "model",
+        "run_id": "{{rec_run}}",
+        "utc_time_created": "2026-12-04 10:00:00.000001",
+        "model_uuid": "0123456789abcdef0123456789abcdef",
+        "flavors": {"python_function": {"loader_module": "m", "config": {"x": 1.0}}, "sklearn": "1.5"},
+        "signature": {"inputs": '[{"type": "string", "name": "a"}]', "outputs": None},
+    }
+    # No model_uuid: MLflow's store keeps null; a null artifact_path is left out.
+    second = {"artifact_path": None, "run_id": "{{rec_run}}", "utc_time_created": "t2", "flavors": {}}
+    post("rec.log_model.ok", "/runs/log-model", {"run_id": "{{rec_run}}", "model_json": json.dumps(first)})
+    post("rec.log_model.second", "/runs/log-model", {"run_id": "{{rec_run}}", "model_json": json.dumps(second)})
+    get("rec.log_model.history", "/runs/get", {"run_id": "{{rec_run}}"})
+    post(
+        "rec.log_model.missing_fields",
+        "/runs/log-model",
+        {"run_id": "{{rec_run}}", "model_json": json.dumps({"artifact_path": "m", "utc_time_created": "t"})},
+    )
+    post("rec.log_model.not_json", "/runs/log-model", {"run_id": "{{rec_run}}", "model_json": "{nope"})
+    post("rec.log_model.no_model_json", "/runs/log-model", {"run_id": "{{rec_run}}"})
+    post(
+        "rec.log_model.unknown_run",
+        "/runs/log-model",
+        {"run_id": "0123456789abcdef0123456789abcdee", "model_json": json.dumps(second)},
+    )
+
+    up, down = "/artifacts/presigned-upload-url", "/artifacts/presigned-download-url"
+    post("rec.presigned_upload.run", up, {"run_id": "{{rec_run}}", "path": "a/b.bin"})
+    post("rec.presigned_upload.neither", up, {"path": "a"})
+    post("rec.presigned_upload.both", up, {"run_id": "{{rec_run}}", "model_id": "m-x", "path": "a"})
+    post("rec.presigned_upload.dotdot", up, {"run_id": "{{rec_run}}", "path": "../a"})
+    post("rec.presigned_upload.no_path", up, {"run_id": "{{rec_run}}"})
+    post("rec.presigned_upload.unknown_run", up, {"run_id": "0123456789abcdef0123456789abcdee", "path": "a"})
+    post("rec.presigned_download.run", down, {"run_id": "{{rec_run}}", "path": "m/w.bin"})
+    post("rec.presigned_download.expiration_zero", down, {"run_id": "{{rec_run}}", "path": "m", "expiration": 0})
+    post("rec.presigned_download.expiration_week_and_a_second", down, {"run_id": "{{rec_run}}", "path": "m", "expiration": 604801})
+    post("rec.presigned_download.no_run", down, {"path": "m"})
+
+    raw("rec.server_info", "GET", "/api/3.0/mlflow/server-info")
+
+    lab = "/ajax-api/2.0/mlflow/runs/create-promptlab-run"
+    as_json = {"Content-Type": "application/json"}
+    body = {
+        "experiment_id": "{{exp_rec}}",
+        "run_name": "lab",
+        "prompt_template": "Hello {{ name }}",
+        "prompt_parameters": [{"key": "name", "value": "Bob"}],
+        "model_route": "chat",
+        "model_parameters": [{"key": "temperature", "value": "0.1"}],
+        "model_input": "Hello Bob",
+        "model_output": "Hi",
+        "model_output_parameters": [{"key": "latency", "value": "100"}],
+        "mlflow_version": "3.17.2",
+        "user_id": "ann",
+        "start_time": T0,
+    }
+    raw("rec.promptlab.empty", "POST", lab, body="{}", headers=as_json)
+    for missing in ("prompt_parameters", "model_input", "mlflow_version"):
+        partial = {k: v for k, v in body.items() if k != missing}
+        raw(f"rec.promptlab.no_{missing}", "POST", lab, body=json.dumps(partial), headers=as_json)
+    # The model history tag holds a fresh uuid and the creation time: masked; the rest compared.
+    raw("rec.promptlab.ok", "POST", lab, body=json.dumps(body), headers=as_json, mask=["run.data.tags"])
+    post(
+        "rec.promptlab.search",
+        "/runs/search",
+        {"experiment_ids": ["{{exp_rec}}"], "filter": "attributes.run_name = 'lab'"},
+        mask=["runs.[].data.tags"],
+    )
+
+
 def leniency() -> None:
     """Where MLflow accepts input we used to refuse (issue 16). Last in the core profile: the final
     case creates an experiment on MLflow's side only, which would show in any later listing."""
@@ -2213,6 +2295,7 @@ def build_corpus() -> list[dict]:
     trace_filters()
     logged_models()
     graphql()
+    run_records()
     leniency()
     workspaces()
     # Last in the core profile: no registry write follows, so nothing is delivered anywhere.
