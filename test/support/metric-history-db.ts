@@ -1,8 +1,8 @@
 // A project database migrated up to a given migration, holding two runs and a few history points
 // (edge values included): what the metric-history migration tests upgrade and downgrade.
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { migrationProvider } from '../../migrations/project/index.js';
+import type SQLite from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { memoryDatabase, type MemoryDatabase } from './memory-database.js';
 import type { Database } from '../../src/store/schema.js';
 
 /** run id, key, value, timestamp, step, is_nan. */
@@ -14,22 +14,11 @@ export const POINTS = [
   ['r2', 'loss', 1e-300, 9007199254740991, 0, 0],
 ];
 
-export interface HistoryDatabase {
-  sqlite: SQLite.Database;
-  db: Kysely<unknown>;
-  migrator: Migrator;
-}
+export type HistoryDatabase = MemoryDatabase;
 
 /** Runs r1 and r2 (r2 started first) with POINTS, in a database migrated up to `migration`. */
 export async function historyDatabase(migration: string): Promise<HistoryDatabase> {
-  const sqlite = new SQLite(':memory:');
-  sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider,
-    allowUnorderedMigrations: true,
-  });
+  const { sqlite, db, migrator } = memoryDatabase();
   const { error } = await migrator.migrateTo(migration);
   if (error) throw error;
   // Experiment 0 ("Default") comes with the initial migration.

@@ -5,10 +5,9 @@
 // its stored answer must be the one GetTrace writes afresh.
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrationProvider } from '../../migrations/project/index.js';
 import { traceInfoText } from '../../src/api/traces/trace-json.js';
+import { memoryDatabase } from '../support/memory-database.js';
 import { ProjectRegistry } from '../../src/store/projects.js';
 import {
   loadTraceInfoPage,
@@ -49,14 +48,7 @@ function expectTextsMatchRows(sqlite: SQLite.Database) {
 
 describe('migration 0013 on a database with traces', () => {
   it('fills the texts from the rows, keeps them with the rows, and goes down cleanly', async () => {
-    const sqlite = new SQLite(':memory:');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const migrator = new Migrator({
-      db,
-      provider: migrationProvider,
-      allowUnorderedMigrations: true,
-    });
+    const { sqlite, db, migrator } = memoryDatabase();
     expect((await migrator.migrateTo('0009_evaluation_datasets')).error).toBeUndefined();
     const info = sqlite.prepare(
       `insert into trace_info (request_id, experiment_id, timestamp_ms, status)
@@ -127,14 +119,7 @@ describe('migration 0013 on a database with traces', () => {
 
 describe('migration 0017 on a database with traces', () => {
   it('stores every trace its answer, blanks it on change, and goes down cleanly', async () => {
-    const sqlite = new SQLite(':memory:');
-    sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
-    const migrator = new Migrator({
-      db,
-      provider: migrationProvider,
-      allowUnorderedMigrations: true,
-    });
+    const { sqlite, db, migrator } = memoryDatabase();
     expect((await migrator.migrateTo('0016_trace_duration_index')).error).toBeUndefined();
     const info = sqlite.prepare(
       `insert into trace_info (request_id, experiment_id, timestamp_ms, execution_time_ms, status,
