@@ -15,6 +15,7 @@ import * as m0013 from './0013_trace_search_layout.js';
 import * as m0014 from './0014_webhooks.js';
 import * as m0016 from './0016_trace_duration_index.js';
 import * as m0017 from './0017_trace_info_json.js';
+import * as m0018 from './0018_issues.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0014_webhooks': m0014,
   '0016_trace_duration_index': m0016,
   '0017_trace_info_json': m0017,
+  '0018_issues': m0018,
 };
 
 export const migrationProvider: MigrationProvider = {

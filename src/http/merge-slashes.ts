@@ -1,15 +1,16 @@
-// Repeated slashes in a request path are one, as MLflow's router (werkzeug, merge_slashes) takes
-// them: clients that join a base URL ending in `/` with a path starting with one, such as
-// `http://host/` + `/model-versions/get-artifact`, reach the endpoint they meant instead of a 404.
-// The query string is left as it is.
+// A base URL ending in `/` joined with a path starting with one, such as `http://host/` +
+// `/model-versions/get-artifact`, reaches the endpoint it meant (MLflow's router, werkzeug, merges
+// such slashes) instead of a 404. Only the join is merged: repeated slashes at the start of the
+// path and right after a `/projects/<name>` prefix. Slashes further in are left as sent, where they
+// may be part of an artifact path (`artifacts//etc/passwd` is an absolute path, refused as such).
 import type { RequestHandler } from 'express';
+
+const JOINED = /^(\/projects\/[^/?]+)?\/{2,}/;
 
 export function mergeSlashes(): RequestHandler {
   return (req, _res, next) => {
-    const query = req.url.indexOf('?');
-    const path = query < 0 ? req.url : req.url.slice(0, query);
-    if (path.includes('//')) {
-      req.url = path.replace(/\/{2,}/g, '/') + (query < 0 ? '' : req.url.slice(query));
+    if (JOINED.test(req.url)) {
+      req.url = req.url.replace(/^\/{2,}/, '/').replace(JOINED, (_m, prefix = '') => `${prefix}/`);
     }
     next();
   };

@@ -1,6 +1,6 @@
 // The request pipeline, assembled in the order a request meets its steps (one file each):
 //   request-log      an id and, once answered, one log line
-//   merge-slashes    `//` in a path taken as `/`, as MLflow's router does
+//   merge-slashes    `//` where a base URL meets a path taken as `/`
 //   in-flight        counted, so a graceful shutdown (server.ts) waits for it
 //   host-origin      Host allowlist, cross-site refusal, CORS and security headers
 //   body-timeout     a body must keep moving

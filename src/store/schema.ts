@@ -265,6 +265,22 @@ export interface TraceInfoTable {
 }
 
 /** SQLite only (migration 0013): a trace's tags and metadata as JSON text, kept by triggers. */
+/** An issue found in an experiment's traces (migration 0018); lists are JSON text. */
+export interface IssuesTable {
+  issue_id: string;
+  experiment_id: number;
+  name: string;
+  description: string;
+  status: string;
+  severity: string | null;
+  root_causes: string | null;
+  source_run_id: string | null;
+  categories: string | null;
+  created_timestamp: number;
+  last_updated_timestamp: number;
+  created_by: string | null;
+}
+
 /** Each trace's TraceInfoV3 answer (migration 0017, SQLite only); NULL where JS must write it. */
 export interface TraceInfoJsonTable {
   request_id: string;
@@ -363,6 +379,7 @@ export interface Database {
   trace_tags: TraceKeyValueTable;
   trace_request_metadata: TraceKeyValueTable;
   trace_info_json: TraceInfoJsonTable;
+  issues: IssuesTable;
   spans: SpansTable;
   span_contents: SpanContentsTable;
   assessments: AssessmentsTable;

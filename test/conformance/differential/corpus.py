@@ -2253,6 +2253,67 @@ def run_records() -> None:
         raw(f"rec.promptlab.no_{missing}", "POST", lab, body=json.dumps(partial), headers=as_json)
     # The model history tag holds a fresh uuid and the creation time: masked; the rest compared.
     raw("rec.promptlab.ok", "POST", lab, body=json.dumps(body), headers=as_json, mask=["run.data.tags"])
+    iss = "/api/3.0/mlflow/issues"
+    raw(
+        "rec.issues.create",
+        "POST",
+        iss,
+        body=json.dumps(
+            {
+                "experiment_id": "{{exp_rec}}",
+                "name": "slow",
+                "description": "answers take long",
+                "severity": "medium",
+                "root_causes": ["cold cache"],
+                "categories": ["latency"],
+                "source_run_id": "{{rec_run}}",
+                "created_by": "ann",
+            }
+        ),
+        headers=as_json,
+        capture={"rec_issue": "issue.issue_id"},
+    )
+    raw("rec.issues.create_minimal", "POST", iss, body=json.dumps({"experiment_id": "{{exp_rec}}", "name": "n", "description": "d"}), headers=as_json)
+    raw("rec.issues.create_no_description", "POST", iss, body=json.dumps({"experiment_id": "{{exp_rec}}", "name": "n"}), headers=as_json)
+    raw("rec.issues.create_unknown_experiment", "POST", iss, body=json.dumps({"experiment_id": "987654", "name": "n", "description": "d"}), headers=as_json)
+    raw("rec.issues.get", "GET", iss + "/{{rec_issue}}")
+    raw("rec.issues.get_unknown", "GET", iss + "/iss-0123456789abcdef0123456789abcdef")
+    raw(
+        "rec.issues.update",
+        "PATCH",
+        iss + "/{{rec_issue}}",
+        body=json.dumps({"issue_id": "{{rec_issue}}", "status": "resolved", "severity": "high"}),
+        headers=as_json,
+    )
+    raw("rec.issues.search", "POST", iss + "/search", body=json.dumps({"experiment_id": "{{exp_rec}}"}), headers=as_json)
+    raw(
+        "rec.issues.search_filter",
+        "POST",
+        iss + "/search",
+        body=json.dumps({"experiment_id": "{{exp_rec}}", "filter_string": "status = 'resolved' AND source_run_id = '{{rec_run}}'"}),
+        headers=as_json,
+    )
+    raw(
+        "rec.issues.search_page",
+        "POST",
+        iss + "/search",
+        body=json.dumps({"experiment_id": "{{exp_rec}}", "max_results": 1}),
+        headers=as_json,
+    )
+    raw(
+        "rec.issues.search_bad_field",
+        "POST",
+        iss + "/search",
+        body=json.dumps({"experiment_id": "{{exp_rec}}", "filter_string": "name = 'slow'"}),
+        headers=as_json,
+    )
+    raw(
+        "rec.issues.search_bad_comparator",
+        "POST",
+        iss + "/search",
+        body=json.dumps({"filter_string": "status LIKE 'res%'"}),
+        headers=as_json,
+    )
     post(
         "rec.promptlab.search",
         "/runs/search",

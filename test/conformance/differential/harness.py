@@ -46,6 +46,8 @@ TIME_KEYS = {
     "last_updated_timestamp",
     "creation_timestamp_ms",
     "last_updated_timestamp_ms",
+    # issues
+    "created_timestamp",
 }
 # GraphQL's names for the same timestamps; its LongString writes them as strings of digits.
 GRAPHQL_TIME_KEYS = {
