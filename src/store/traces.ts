@@ -181,11 +181,8 @@ export async function upsertKeyValues(
 }
 
 /** StartTraceV3: creates the trace info, or finalizes the one the spans created first. */
-export async function startTrace(
-  db: Kysely<Database>,
-  input: StartTraceInput,
-): Promise<TraceInfoRecord> {
-  return db.transaction().execute(async (trx) => {
+export async function startTrace(db: Kysely<Database>, input: StartTraceInput): Promise<void> {
+  await db.transaction().execute(async (trx) => {
     const experiment = await assertExperimentActive(trx, input.experimentId);
     const { [TRACE_NAME_TAG]: traceName, ...tags } = input.tags;
     const existing = await trx
@@ -232,7 +229,6 @@ export async function startTrace(
       [INFO_FINALIZED_KEY]: 'true',
     });
     await refreshTraceInfoJson(trx, [input.traceId]);
-    return getTraceInfo(trx, input.traceId);
   });
 }
 

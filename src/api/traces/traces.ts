@@ -225,7 +225,7 @@ export const traceEndpoints: Endpoint[] = [
         throw MlflowError.invalidParameter(`Invalid request_time '${t.request_time}'.`);
       }
       const duration = t.execution_duration ? parseDuration(t.execution_duration) : undefined;
-      const info = await startTrace(project.db, {
+      await startTrace(project.db, {
         traceId: t.trace_id,
         experimentId: parseExperimentId(t.trace_location.mlflow_experiment.experiment_id),
         requestTime,
@@ -237,7 +237,18 @@ export const traceEndpoints: Endpoint[] = [
         tags: t.tags ?? {},
         metadata: t.trace_metadata ?? {},
       });
-      return jsonText(`{"trace":{"trace_info":${traceInfoText(info)}}}`);
+      // The answer just stored beside the trace, as search pages read it (one read, no JSON
+      // written here); else written from the trace's rows.
+      const stored = await loadTraceInfoPage(
+        project.db,
+        [t.trace_id],
+        '{"trace":{"trace_info":',
+        '}}',
+      );
+      return jsonText(
+        stored ??
+          `{"trace":{"trace_info":${traceInfoText(await getTraceInfo(project.db, t.trace_id))}}}`,
+      );
     },
   }),
   endpoint({
