@@ -87,8 +87,8 @@ export async function refreshTraceInfoJson(db: Db, traceIds: string[]): Promise<
   await db.executeQuery(CompiledQuery.raw(REFRESH_SOME_SQL, [JSON.stringify(traceIds)]));
 }
 
-// One JSON parameter instead of an IN list: the statement's text, and so its prepared statement,
-// is the same for every page.
+// A trace with assessments answers with them, which the stored text does not hold. (The readers
+// below take the ids as one JSON parameter, not an IN list, so each statement is prepared once.)
 const ASSESSED = sql`exists (select 1 from assessments a where a.trace_id = j.request_id)`;
 
 /** Whether `keys` (comma-separated array indexes, as group_concat wrote them) ascend. */
