@@ -24,20 +24,28 @@ function uriScheme(uri: string): string {
   return /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri)?.[1].toLowerCase() ?? '';
 }
 
-function refuse(direction: 'upload' | 'download', artifactUri: string, owner: string): never {
+/** MLflow's refusals, by where the artifacts live: proxied by the server, or anywhere else. */
+const REFUSALS = {
+  upload: {
+    proxied: (scheme: string) =>
+      `Presigned upload is not supported for proxied artifact storage (artifact URI scheme: ` +
+      `${scheme}). This endpoint requires a direct cloud storage artifact URI.`,
+    other: 'Presigned upload is not supported for the current artifact repository',
+  },
+  download: {
+    proxied: (scheme: string) =>
+      `Presigned download is not supported for runs with proxied artifact storage (artifact URI ` +
+      `scheme: ${scheme}). This endpoint requires a run with a direct cloud storage artifact URI.`,
+    other: 'Presigned download is not supported for the current artifact repository',
+  },
+};
+
+function refuse(direction: keyof typeof REFUSALS, artifactUri: string): never {
   const scheme = uriScheme(artifactUri);
-  const Direction = direction === 'upload' ? 'Presigned upload' : 'Presigned download';
   if (PROXIED_SCHEMES.includes(scheme)) {
-    throw MlflowError.invalidParameter(
-      `${Direction} is not supported for ${owner}proxied artifact storage (artifact URI scheme: ` +
-        `${scheme}). This endpoint requires a ${owner === '' ? '' : 'run with a '}direct cloud ` +
-        'storage artifact URI.',
-    );
+    throw MlflowError.invalidParameter(REFUSALS[direction].proxied(scheme));
   }
-  throw new MlflowError(
-    'NOT_IMPLEMENTED',
-    `${Direction} is not supported for the current artifact repository`,
-  );
+  throw new MlflowError('NOT_IMPLEMENTED', REFUSALS[direction].other);
 }
 
 const presignedResponse = z.object({
@@ -70,7 +78,7 @@ export const presignedUrlEndpoints = [
       const artifactUri = input.run_id
         ? (await getRunRow(project.db, input.run_id)).artifact_uri
         : (await getLoggedModel(project.db, input.model_id!)).info.artifact_location;
-      refuse('upload', artifactUri, '');
+      refuse('upload', artifactUri);
     },
   }),
   endpoint({
@@ -96,7 +104,7 @@ export const presignedUrlEndpoints = [
         );
       }
       const run = await getRunRow(project.db, input.run_id);
-      refuse('download', run.artifact_uri, 'runs with ');
+      refuse('download', run.artifact_uri);
     },
   }),
 ];

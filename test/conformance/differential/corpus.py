@@ -809,10 +809,10 @@ MV = "/model-versions"
 NO_RUN = "0123456789abcdef0123456789abcdef"
 
 
-def call(name, method, path, body=None, query=None, capture=None, **kw):
+def call(name, method, path, body=None, query=None, capture=None, base=API, **kw):
     """Any method with an optional JSON body (the registry's PATCH / DELETE take one, as MLflow's
-    client sends them)."""
-    case = {"name": name, "method": method, "path": API + path, **kw}
+    client sends them), below `base` (the 2.0 API unless told otherwise)."""
+    case = {"name": name, "method": method, "path": base + path, **kw}
     if body is not None:
         case["json"] = body
     if query is not None:
@@ -1152,14 +1152,7 @@ def _iso(ms: int) -> str:
 
 def traces() -> None:
     def v3(name, method, path, body=None, query=None, capture=None, **kw):
-        case = {"name": name, "method": method, "path": V3 + path, **kw}
-        if body is not None:
-            case["json"] = body
-        if query is not None:
-            case["query"] = query
-        if capture:
-            case["capture"] = capture
-        return _add(case)
+        return call(name, method, path, body, query, capture, base=V3, **kw)
 
     location = {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "{{exp_s}}"}}
 
@@ -2231,8 +2224,9 @@ def run_records() -> None:
 
     raw("rec.server_info", "GET", "/api/3.0/mlflow/server-info")
 
-    lab = "/ajax-api/2.0/mlflow/runs/create-promptlab-run"
-    as_json = {"Content-Type": "application/json"}
+    def lab(name, body, **kw):
+        return call(name, "POST", "/runs/create-promptlab-run", body, base="/ajax-api/2.0/mlflow", **kw)
+
     body = {
         "experiment_id": "{{exp_rec}}",
         "run_name": "lab",
@@ -2247,73 +2241,44 @@ def run_records() -> None:
         "user_id": "ann",
         "start_time": T0,
     }
-    raw("rec.promptlab.empty", "POST", lab, body="{}", headers=as_json)
+    lab("rec.promptlab.empty", {})
     for missing in ("prompt_parameters", "model_input", "mlflow_version"):
-        partial = {k: v for k, v in body.items() if k != missing}
-        raw(f"rec.promptlab.no_{missing}", "POST", lab, body=json.dumps(partial), headers=as_json)
+        lab(f"rec.promptlab.no_{missing}", {k: v for k, v in body.items() if k != missing})
     # The model history tag holds a fresh uuid and the creation time: masked; the rest compared.
-    raw("rec.promptlab.ok", "POST", lab, body=json.dumps(body), headers=as_json, mask=["run.data.tags"])
-    iss = "/api/3.0/mlflow/issues"
-    raw(
+    lab("rec.promptlab.ok", body, mask=["run.data.tags"])
+
+    def issues(name, method, path="", body=None, **kw):
+        return call(name, method, "/issues" + path, body, base=V3, **kw)
+
+    issues(
         "rec.issues.create",
         "POST",
-        iss,
-        body=json.dumps(
-            {
-                "experiment_id": "{{exp_rec}}",
-                "name": "slow",
-                "description": "answers take long",
-                "severity": "medium",
-                "root_causes": ["cold cache"],
-                "categories": ["latency"],
-                "source_run_id": "{{rec_run}}",
-                "created_by": "ann",
-            }
-        ),
-        headers=as_json,
+        body={
+            "experiment_id": "{{exp_rec}}",
+            "name": "slow",
+            "description": "answers take long",
+            "severity": "medium",
+            "root_causes": ["cold cache"],
+            "categories": ["latency"],
+            "source_run_id": "{{rec_run}}",
+            "created_by": "ann",
+        },
         capture={"rec_issue": "issue.issue_id"},
     )
-    raw("rec.issues.create_minimal", "POST", iss, body=json.dumps({"experiment_id": "{{exp_rec}}", "name": "n", "description": "d"}), headers=as_json)
-    raw("rec.issues.create_no_description", "POST", iss, body=json.dumps({"experiment_id": "{{exp_rec}}", "name": "n"}), headers=as_json)
-    raw("rec.issues.create_unknown_experiment", "POST", iss, body=json.dumps({"experiment_id": "987654", "name": "n", "description": "d"}), headers=as_json)
-    raw("rec.issues.get", "GET", iss + "/{{rec_issue}}")
-    raw("rec.issues.get_unknown", "GET", iss + "/iss-0123456789abcdef0123456789abcdef")
-    raw(
-        "rec.issues.update",
-        "PATCH",
-        iss + "/{{rec_issue}}",
-        body=json.dumps({"issue_id": "{{rec_issue}}", "status": "resolved", "severity": "high"}),
-        headers=as_json,
-    )
-    raw("rec.issues.search", "POST", iss + "/search", body=json.dumps({"experiment_id": "{{exp_rec}}"}), headers=as_json)
-    raw(
-        "rec.issues.search_filter",
-        "POST",
-        iss + "/search",
-        body=json.dumps({"experiment_id": "{{exp_rec}}", "filter_string": "status = 'resolved' AND source_run_id = '{{rec_run}}'"}),
-        headers=as_json,
-    )
-    raw(
-        "rec.issues.search_page",
-        "POST",
-        iss + "/search",
-        body=json.dumps({"experiment_id": "{{exp_rec}}", "max_results": 1}),
-        headers=as_json,
-    )
-    raw(
-        "rec.issues.search_bad_field",
-        "POST",
-        iss + "/search",
-        body=json.dumps({"experiment_id": "{{exp_rec}}", "filter_string": "name = 'slow'"}),
-        headers=as_json,
-    )
-    raw(
-        "rec.issues.search_bad_comparator",
-        "POST",
-        iss + "/search",
-        body=json.dumps({"filter_string": "status LIKE 'res%'"}),
-        headers=as_json,
-    )
+    issues("rec.issues.create_minimal", "POST", body={"experiment_id": "{{exp_rec}}", "name": "n", "description": "d"})
+    issues("rec.issues.create_no_description", "POST", body={"experiment_id": "{{exp_rec}}", "name": "n"})
+    issues("rec.issues.create_unknown_experiment", "POST", body={"experiment_id": "987654", "name": "n", "description": "d"})
+    issues("rec.issues.get", "GET", "/{{rec_issue}}")
+    issues("rec.issues.get_unknown", "GET", "/iss-" + NO_RUN)
+    issues("rec.issues.update", "PATCH", "/{{rec_issue}}", {"issue_id": "{{rec_issue}}", "status": "resolved", "severity": "high"})
+    for name, search in [
+        ("search", {"experiment_id": "{{exp_rec}}"}),
+        ("search_filter", {"experiment_id": "{{exp_rec}}", "filter_string": "status = 'resolved' AND source_run_id = '{{rec_run}}'"}),
+        ("search_page", {"experiment_id": "{{exp_rec}}", "max_results": 1}),
+        ("search_bad_field", {"experiment_id": "{{exp_rec}}", "filter_string": "name = 'slow'"}),
+        ("search_bad_comparator", {"filter_string": "status LIKE 'res%'"}),
+    ]:
+        issues(f"rec.issues.{name}", "POST", "/search", search)
     post(
         "rec.promptlab.search",
         "/runs/search",
