@@ -90,6 +90,10 @@ export const configSchema = z.object({
   webhookBackoffMaxSeconds: seconds.default(60),
   /** Fernet key encrypting webhook secrets; unset: a key file made in the data dir. */
   webhookSecretKey: z.string().min(1).optional(),
+  /** Passphrase the AI gateway's key encryption key is derived from; unset: a file in the data dir. */
+  gatewayKekPassphrase: z.string().min(1).optional(),
+  /** MLflow's deployments server the UI's gateway proxy forwards to; unset: no endpoints. */
+  deploymentsTarget: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -165,6 +169,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     webhookBackoffSeconds: env.TRACKD_WEBHOOK_BACKOFF,
     webhookBackoffMaxSeconds: env.TRACKD_WEBHOOK_BACKOFF_MAX,
     webhookSecretKey: env.TRACKD_WEBHOOK_SECRET_KEY ?? env.MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY,
+    gatewayKekPassphrase:
+      env.TRACKD_GATEWAY_KEK_PASSPHRASE || env.MLFLOW_CRYPTO_KEK_PASSPHRASE || undefined,
+    deploymentsTarget: env.TRACKD_DEPLOYMENTS_TARGET || env.MLFLOW_DEPLOYMENTS_TARGET || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

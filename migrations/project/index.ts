@@ -16,6 +16,7 @@ import * as m0014 from './0014_webhooks.js';
 import * as m0016 from './0016_trace_duration_index.js';
 import * as m0017 from './0017_trace_info_json.js';
 import * as m0018 from './0018_issues.js';
+import * as m0019 from './0019_gateway_and_scorers.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0016_trace_duration_index': m0016,
   '0017_trace_info_json': m0017,
   '0018_issues': m0018,
+  '0019_gateway_and_scorers': m0019,
 };
 
 export const migrationProvider: MigrationProvider = {

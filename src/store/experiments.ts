@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { MlflowError } from '../errors.js';
 import type { Database, ExperimentsTable } from './schema.js';
+import { isUniqueViolation } from './constraint-errors.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -20,11 +21,6 @@ export function parseExperimentId(id: string | number): number {
     );
   }
   return Number(text);
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === '23505';
 }
 
 export async function createExperiment(

@@ -5,19 +5,11 @@ import { MlflowError } from '../errors.js';
 import { IS_PROMPT_TAG_KEY } from '../search/registry-grammar.js';
 import type { Db } from './experiments.js';
 import type { Database, RegisteredModelsTable } from './schema.js';
+import { isUniqueViolation } from './constraint-errors.js';
 
 export interface RegisteredModel extends RegisteredModelsTable {
   tags: { key: string; value: string }[];
   aliases: { alias: string; version: number }[];
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string };
-  return (
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === '23505'
-  );
 }
 
 const alreadyExists = (name: string) =>

@@ -281,6 +281,103 @@ export interface IssuesTable {
   created_by: string | null;
 }
 
+/** A provider credential (migration 0019): the value only encrypted, plus its masked form (JSON). */
+export interface GatewaySecretsTable {
+  secret_id: string;
+  secret_name: string;
+  encrypted_value: string;
+  wrapped_dek: string;
+  kek_version: number;
+  /** JSON object: each key of the secret with its value masked. */
+  masked_value: string;
+  provider: string | null;
+  /** JSON object of provider settings (auth mode, region, api_base …), or NULL. */
+  auth_config: string | null;
+  created_at: number;
+  last_updated_at: number;
+  created_by: string | null;
+  last_updated_by: string | null;
+}
+
+export interface GatewayModelDefinitionsTable {
+  model_definition_id: string;
+  name: string;
+  /** NULL once its secret is deleted. */
+  secret_id: string | null;
+  provider: string;
+  model_name: string;
+  created_at: number;
+  last_updated_at: number;
+  created_by: string | null;
+  last_updated_by: string | null;
+}
+
+export interface GatewayEndpointsTable {
+  endpoint_id: string;
+  name: string;
+  created_at: number;
+  last_updated_at: number;
+  created_by: string | null;
+  last_updated_by: string | null;
+  routing_strategy: string | null;
+  /** JSON: {strategy, max_attempts, model_definition_ids}, as MLflow keeps it. */
+  fallback_config_json: string | null;
+  experiment_id: number | null;
+  usage_tracking: number;
+}
+
+export interface GatewayEndpointModelMappingsTable {
+  mapping_id: string;
+  endpoint_id: string;
+  model_definition_id: string;
+  weight: number;
+  linkage_type: string;
+  fallback_order: number | null;
+  /** Order among the endpoint's mappings, as given. */
+  position: number;
+  created_at: number;
+  created_by: string | null;
+}
+
+export interface GatewayEndpointTagsTable {
+  endpoint_id: string;
+  key: string;
+  value: string | null;
+}
+
+export interface GatewayEndpointBindingsTable {
+  endpoint_id: string;
+  resource_type: string;
+  resource_id: string;
+  display_name: string | null;
+  created_at: number;
+  last_updated_at: number;
+  created_by: string | null;
+  last_updated_by: string | null;
+}
+
+/** A registered scorer: one row per experiment and name; its versions hold the definitions. */
+export interface ScorersTable {
+  scorer_id: string;
+  experiment_id: number;
+  scorer_name: string;
+}
+
+export interface ScorerVersionsTable {
+  scorer_id: string;
+  scorer_version: number;
+  serialized_scorer: string;
+  creation_time: number;
+}
+
+export interface OnlineScoringConfigsTable {
+  online_scoring_config_id: string;
+  scorer_id: string;
+  sample_rate: number;
+  experiment_id: number;
+  filter_string: string | null;
+}
+
 /** Each trace's TraceInfoV3 answer (migration 0017, SQLite only); NULL where JS must write it. */
 export interface TraceInfoJsonTable {
   request_id: string;
@@ -380,6 +477,15 @@ export interface Database {
   trace_request_metadata: TraceKeyValueTable;
   trace_info_json: TraceInfoJsonTable;
   issues: IssuesTable;
+  gateway_secrets: GatewaySecretsTable;
+  gateway_model_definitions: GatewayModelDefinitionsTable;
+  gateway_endpoints: GatewayEndpointsTable;
+  gateway_endpoint_model_mappings: GatewayEndpointModelMappingsTable;
+  gateway_endpoint_tags: GatewayEndpointTagsTable;
+  gateway_endpoint_bindings: GatewayEndpointBindingsTable;
+  scorers: ScorersTable;
+  scorer_versions: ScorerVersionsTable;
+  online_scoring_configs: OnlineScoringConfigsTable;
   spans: SpansTable;
   span_contents: SpanContentsTable;
   assessments: AssessmentsTable;

@@ -49,25 +49,35 @@ PROJECT_PREFIX = re.compile(r"^/projects/[^/]+")
 # ---------------------------------------------------------------- trackd as the server under test
 
 
-class _Trackd:
-    """One trackd process for the whole session, started on first use."""
+# Server settings MLflow reads from its process environment at request time. Upstream's tests set
+# them (monkeypatch, or `_init_server(extra_env=...)`) before starting their in-process server; a
+# trackd process gets them at launch, so each distinct setting gets its own trackd.
+SERVER_ENV_VARS = ("MLFLOW_CRYPTO_KEK_PASSPHRASE", "MLFLOW_DEPLOYMENTS_TARGET")
 
-    server = None
+
+class _Trackd:
+    """trackd processes for the session, one per server environment, started on first use."""
+
+    servers: dict = {}
 
     @classmethod
-    def url(cls) -> str:
-        if cls.server is None:
+    def url(cls, extra_env: dict | None = None) -> str:
+        # "" stands for unset: the launcher passes the test process's environment on.
+        env = {name: os.environ.get(name, "") for name in SERVER_ENV_VARS}
+        env.update({k: v for k, v in (extra_env or {}).items() if k in SERVER_ENV_VARS})
+        key = tuple(sorted(env.items()))
+        if key not in cls.servers:
             sys.path.insert(0, str(REPO_ROOT / "test" / "conformance"))
             from server_process import trackd_server  # our own launcher (free port, temp data)
 
-            cls.server = trackd_server().start()
-        return cls.server.url
+            cls.servers[key] = trackd_server(env=env).start()
+        return cls.servers[key].url
 
     @classmethod
     def stop(cls) -> None:
-        if cls.server is not None:
-            cls.server.close()
-            cls.server = None
+        for server in cls.servers.values():
+            server.close()
+        cls.servers = {}
 
 
 def _project_name() -> str:
@@ -78,8 +88,8 @@ def _project_name() -> str:
     return f"{slug or 't'}-{uuid.uuid4().hex[:10]}"
 
 
-def fresh_project_url() -> str:
-    return f"{_Trackd.url()}/projects/{_project_name()}"
+def fresh_project_url(extra_env: dict | None = None) -> str:
+    return f"{_Trackd.url(extra_env)}/projects/{_project_name()}"
 
 
 class _Backend:
@@ -136,8 +146,9 @@ def trackd_init_server(
     backend_uri=None, root_artifact_uri=None, extra_env=None, app=None, server_type="fastapi"
 ):
     """Stands in for integration_test_utils._init_server(...): yields a tracking URI. MLflow's
-    backend/artifact URIs and environment are meaningless to trackd and ignored."""
-    yield fresh_project_url()
+    backend/artifact URIs are meaningless to trackd and ignored; of the environment, the server
+    settings trackd shares with MLflow are kept."""
+    yield fresh_project_url(extra_env)
 
 
 def _rebind_servers(items) -> None:

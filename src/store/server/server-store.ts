@@ -9,6 +9,7 @@ import { MlflowError } from '../../errors.js';
 import { openSqlite } from '../projects.js';
 import { SqliteStatements } from '../sqlite-statements.js';
 import type { ServerDatabase, TokensTable, UsersTable } from './schema.js';
+import { isUniqueViolation } from '../constraint-errors.js';
 
 export const SERVER_DB_FILE = 'server.db';
 
@@ -31,10 +32,6 @@ export interface NewTokenRow {
   scope: string;
   project: string | null;
   expiresMs: number | null;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export function userNotFound(username: string): MlflowError {
