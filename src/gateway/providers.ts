@@ -49,8 +49,16 @@ const AUTH_MODES: Record<string, Record<string, AuthMode>> = {
       displayName: 'Default Credential Chain',
       description: "The server's own AWS credentials (environment, instance profile, …)",
       fields: [
-        { name: 'aws_role_name', description: 'ARN of a role to assume (optional)', required: false },
-        { name: 'aws_session_name', description: 'Session name for the assumed role', required: false },
+        {
+          name: 'aws_role_name',
+          description: 'ARN of a role to assume (optional)',
+          required: false,
+        },
+        {
+          name: 'aws_session_name',
+          description: 'Session name for the assumed role',
+          required: false,
+        },
         { name: 'aws_region_name', description: 'AWS region, e.g. us-east-1', required: false },
       ],
     },
@@ -128,8 +136,16 @@ const AUTH_MODES: Record<string, Record<string, AuthMode>> = {
       displayName: 'Default Credential Chain',
       description: "The server's own AWS credentials (environment, instance profile, …)",
       fields: [
-        { name: 'aws_role_name', description: 'ARN of a role to assume (optional)', required: false },
-        { name: 'aws_session_name', description: 'Session name for the assumed role', required: false },
+        {
+          name: 'aws_role_name',
+          description: 'ARN of a role to assume (optional)',
+          required: false,
+        },
+        {
+          name: 'aws_session_name',
+          description: 'Session name for the assumed role',
+          required: false,
+        },
         { name: 'aws_region_name', description: 'AWS region, e.g. us-east-1', required: false },
       ],
     },

@@ -17,13 +17,16 @@ import {
 const GATEWAY = 'gateway';
 
 /** Options that would choose where a third-party scorer's LLM client sends requests. */
-const DESTINATION_KEYS = new Set(['api_base', 'base_url', 'custom_llm_provider', 'fallbacks', 'model_list']);
+const DESTINATION_KEYS = new Set([
+  'api_base',
+  'base_url',
+  'custom_llm_provider',
+  'fallbacks',
+  'model_list',
+]);
 
 /** Where each kind of serialized scorer keeps its judge's model, as MLflow's types lay it out. */
-const MODEL_HOLDERS = [
-  'instructions_judge_pydantic_data',
-  'builtin_scorer_pydantic_data',
-] as const;
+const MODEL_HOLDERS = ['instructions_judge_pydantic_data', 'builtin_scorer_pydantic_data'] as const;
 
 export class ScorerPayload {
   private constructor(private readonly data: PyDict) {}

@@ -102,7 +102,8 @@ export class SecretEnvelope {
 
   /** The plain value; throws when the KEK, the secret's identity or the bytes do not match. */
   async open(sealed: SealedSecret, secretId: string, secretName: string): Promise<string> {
-    if (sealed.kekVersion !== KEK_VERSION) throw new Error(`unknown KEK version ${sealed.kekVersion}`);
+    if (sealed.kekVersion !== KEK_VERSION)
+      throw new Error(`unknown KEK version ${sealed.kekVersion}`);
     const dek = open(await this.keyEncryptionKey(), sealed.wrappedDek, DEK_AAD);
     return open(dek, sealed.encryptedValue, secretAad(secretId, secretName)).toString('utf8');
   }

@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { MlflowError } from '../errors.js';
 import { isUniqueViolation } from './constraint-errors.js';
-import { createExperiment, findExperimentByName, getExperimentRow, type Db } from './experiments.js';
+import {
+  createExperiment,
+  findExperimentByName,
+  getExperimentRow,
+  type Db,
+} from './experiments.js';
 import type {
   Database,
   GatewayEndpointBindingsTable,
@@ -257,10 +262,14 @@ export async function deleteModelDefinition(db: Kysely<Database>, id: string): P
       .where('model_definition_id', '=', id)
       .executeTakeFirst();
     if (inUse) {
+      // MLflow answers this with INVALID_STATE's usual 500, which its client retries for
+      // minutes; it is the caller's mistake, so 400.
       throw new MlflowError(
         'INVALID_STATE',
         'Cannot delete model definition that is currently in use by endpoints. ' +
           'Detach it from all endpoints first.',
+        undefined,
+        400,
       );
     }
     await trx
@@ -500,10 +509,7 @@ export async function createEndpoint(
       if (isUniqueViolation(err)) throw endpointExists(input.name);
       throw err;
     }
-    await insertMappings(
-      trx,
-      mappingRows(endpointId, input.modelConfigs, input.createdBy ?? null),
-    );
+    await insertMappings(trx, mappingRows(endpointId, input.modelConfigs, input.createdBy ?? null));
   });
   return getEndpoint(db, { endpointId });
 }
@@ -610,7 +616,11 @@ export async function listEndpoints(
     query = query.where('endpoint_id', 'in', (eb) => {
       let inner = eb
         .selectFrom('gateway_endpoint_model_mappings as m')
-        .innerJoin('gateway_model_definitions as d', 'd.model_definition_id', 'm.model_definition_id')
+        .innerJoin(
+          'gateway_model_definitions as d',
+          'd.model_definition_id',
+          'm.model_definition_id',
+        )
         .select('m.endpoint_id');
       if (filter.provider) inner = inner.where('d.provider', '=', filter.provider);
       if (filter.secretId) inner = inner.where('d.secret_id', '=', filter.secretId);

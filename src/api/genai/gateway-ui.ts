@@ -57,7 +57,12 @@ async function proxy(config: Config, method: 'GET' | 'POST', path: string, body:
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new MlflowError('BAD_REQUEST', 'The deployments server answered with invalid JSON', undefined, 502);
+    throw new MlflowError(
+      'BAD_REQUEST',
+      'The deployments server answered with invalid JSON',
+      undefined,
+      502,
+    );
   }
 }
 
@@ -106,7 +111,7 @@ export const gatewayUiEndpoints = [
     prefixes: AJAX_ONLY,
     access: 'read',
     tag: TAG,
-    summary: "How a provider authenticates: its auth modes, secret fields and settings",
+    summary: 'How a provider authenticates: its auth modes, secret fields and settings',
     request: z.object({ provider: z.string().optional() }),
     handler: ({ provider }) => {
       if (!provider) throw MlflowError.invalidParameter('Provider parameter is required');
@@ -143,7 +148,7 @@ export const gatewayUiEndpoints = [
     prefixes: AJAX_ONLY,
     access: 'edit',
     tag: TAG,
-    summary: "Invoke a deployments server endpoint (gateway_path=gateway/<name>/invocations)",
+    summary: 'Invoke a deployments server endpoint (gateway_path=gateway/<name>/invocations)',
     request: proxyRequest,
     handler: proxyHandler('POST'),
   }),

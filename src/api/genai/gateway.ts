@@ -234,10 +234,7 @@ function enumName(
   return name && names.includes(name) ? name : undefined;
 }
 
-function modelConfig(
-  config: z.infer<typeof modelConfigRequest>,
-  where: string,
-): ModelConfig {
+function modelConfig(config: z.infer<typeof modelConfigRequest>, where: string): ModelConfig {
   const linkageType = enumName(config.linkage_type, LINKAGE_TYPES) as LinkageType | undefined;
   if (!linkageType) {
     throw MlflowError.invalidParameter(
@@ -348,7 +345,7 @@ export const gatewayEndpoints = [
     paths: [`${GATEWAY}/secrets/create`],
     access: 'manage',
     tag: TAG,
-    summary: "Store a provider credential, encrypted; only its masked form is ever read back",
+    summary: 'Store a provider credential, encrypted; only its masked form is ever read back',
     request: z.object({
       secret_name: requiredString(),
       secret_value: stringMap().optional(),
@@ -399,9 +396,10 @@ export const gatewayEndpoints = [
     response: z.object({ secret: secretSchema }),
     handler: async (input, { project, config }) => {
       // An empty map means "unchanged", as proto3 maps cannot tell empty from absent.
-      const value = input.secret_value && Object.keys(input.secret_value).length
-        ? input.secret_value
-        : undefined;
+      const value =
+        input.secret_value && Object.keys(input.secret_value).length
+          ? input.secret_value
+          : undefined;
       if (value) checkSecretValue(value);
       const auth =
         input.auth_config && Object.keys(input.auth_config).length
@@ -594,7 +592,7 @@ export const gatewayEndpoints = [
     paths: [`${GATEWAY}/endpoints/update`],
     access: 'edit',
     tag: TAG,
-    summary: "Rename an endpoint, replace its model mappings, or change its routing and tracking",
+    summary: 'Rename an endpoint, replace its model mappings, or change its routing and tracking',
     request: z.object({
       endpoint_id: requiredString(),
       name: z.string().optional(),

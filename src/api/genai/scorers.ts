@@ -206,7 +206,8 @@ export const scorerEndpoints = [
     paths: [`${SCORERS}/online-config`],
     access: 'edit',
     tag: TAG,
-    summary: "Set how an experiment's traces are sampled for a scorer (replaces the previous setting)",
+    summary:
+      "Set how an experiment's traces are sampled for a scorer (replaces the previous setting)",
     request: byName.extend({
       sample_rate: double(),
       filter_string: z.string().nullable().optional(),

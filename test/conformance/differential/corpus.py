@@ -2287,6 +2287,186 @@ def run_records() -> None:
     )
 
 
+def gw(name, method, path, body=None, query=None, capture=None, **kw):
+    return call(name, method, "/gateway" + path, body, query, capture, base=V3, **kw)
+
+
+def gateway() -> None:
+    """MLflow 3's AI gateway configuration: secrets (answered masked), model definitions,
+    endpoints with mappings, tags and bindings; and what the UI asks about providers."""
+    gw(
+        "gw.secret.create",
+        "POST",
+        "/secrets/create",
+        {
+            "secret_name": "diff-openai",
+            "secret_value": {"api_key": "sk-diff-0123456789"},
+            "provider": "openai",
+            "auth_config": {"auth_mode": "api_key", "api_base": "  "},
+            "created_by": "ann",
+        },
+        capture={"gw_secret": "secret.secret_id"},
+    )
+    gw(
+        "gw.secret.create_compound",
+        "POST",
+        "/secrets/create",
+        {
+            "secret_name": "diff-aws",
+            "secret_value": {"aws_access_key_id": "AKIADIFF12345678", "aws_secret_access_key": "short"},
+            "provider": "bedrock",
+            "auth_config": {"auth_mode": "access_keys", "aws_region_name": "us-east-1"},
+        },
+        capture={"gw_secret2": "secret.secret_id"},
+    )
+    gw("gw.secret.create_duplicate", "POST", "/secrets/create", {"secret_name": "diff-openai", "secret_value": {"api_key": "x"}})
+    gw("gw.secret.create_no_name", "POST", "/secrets/create", {"secret_value": {"api_key": "x"}})
+    gw("gw.secret.create_reserved_key", "POST", "/secrets/create", {"secret_name": "diff-bad", "secret_value": {"base_url": "http://x"}})
+    gw("gw.secret.get", "GET", "/secrets/get", query={"secret_id": "{{gw_secret}}"})
+    gw("gw.secret.get_unknown", "GET", "/secrets/get", query={"secret_id": "s-" + NO_RUN})
+    gw("gw.secret.get_no_id", "GET", "/secrets/get", query={})
+    gw("gw.secret.list", "GET", "/secrets/list", query={})
+    gw("gw.secret.list_provider", "GET", "/secrets/list", query={"provider": "bedrock"})
+    gw("gw.secret.update", "POST", "/secrets/update", {"secret_id": "{{gw_secret2}}", "secret_value": {"api_key": "rotated-key-9876"}, "updated_by": "bob"})
+    gw("gw.secret.update_unknown", "POST", "/secrets/update", {"secret_id": "s-" + NO_RUN, "secret_value": {"api_key": "x"}})
+
+    gw(
+        "gw.model.create",
+        "POST",
+        "/model-definitions/create",
+        {"name": "diff-gpt", "secret_id": "{{gw_secret}}", "provider": "openai", "model_name": "gpt-4o"},
+        capture={"gw_model": "model_definition.model_definition_id"},
+    )
+    gw(
+        "gw.model.create_second",
+        "POST",
+        "/model-definitions/create",
+        {"name": "diff-claude", "secret_id": "{{gw_secret}}", "provider": "anthropic", "model_name": "claude-3-5-haiku-latest"},
+        capture={"gw_model2": "model_definition.model_definition_id"},
+    )
+    gw("gw.model.create_duplicate", "POST", "/model-definitions/create", {"name": "diff-gpt", "secret_id": "{{gw_secret}}", "provider": "openai", "model_name": "gpt-4o"})
+    gw("gw.model.create_unknown_secret", "POST", "/model-definitions/create", {"name": "diff-x", "secret_id": "s-" + NO_RUN, "provider": "openai", "model_name": "m"})
+    gw("gw.model.create_no_provider", "POST", "/model-definitions/create", {"name": "diff-x", "secret_id": "{{gw_secret}}", "model_name": "m"})
+    gw("gw.model.get", "GET", "/model-definitions/get", query={"model_definition_id": "{{gw_model}}"})
+    gw("gw.model.get_unknown", "GET", "/model-definitions/get", query={"model_definition_id": "d-" + NO_RUN})
+    gw("gw.model.update", "POST", "/model-definitions/update", {"model_definition_id": "{{gw_model2}}", "model_name": "claude-3-7-sonnet-latest"})
+    gw("gw.model.update_to_taken_name", "POST", "/model-definitions/update", {"model_definition_id": "{{gw_model2}}", "name": "diff-gpt"})
+    gw("gw.model.list", "GET", "/model-definitions/list", query={})
+    gw("gw.model.list_provider", "GET", "/model-definitions/list", query={"provider": "anthropic"})
+
+    primary = {"model_definition_id": "{{gw_model}}", "linkage_type": "PRIMARY", "weight": 0.75}
+    fallback = {"model_definition_id": "{{gw_model2}}", "linkage_type": "FALLBACK", "fallback_order": 1}
+    gw(
+        "gw.endpoint.create",
+        "POST",
+        "/endpoints/create",
+        {
+            "name": "diff-chat",
+            "model_configs": [primary, fallback],
+            "routing_strategy": "REQUEST_BASED_TRAFFIC_SPLIT",
+            "fallback_config": {"strategy": "SEQUENTIAL", "max_attempts": 2},
+            "created_by": "ann",
+        },
+        capture={"gw_endpoint": "endpoint.endpoint_id", "gw_map1": "endpoint.model_mappings.0.mapping_id", "gw_map2": "endpoint.model_mappings.1.mapping_id"},
+    )
+    gw(
+        "gw.endpoint.create_untracked",
+        "POST",
+        "/endpoints/create",
+        {"name": "diff-quiet", "usage_tracking": False, "model_configs": [{"model_definition_id": "{{gw_model}}", "linkage_type": "PRIMARY"}]},
+        capture={"gw_endpoint2": "endpoint.endpoint_id", "gw_map3": "endpoint.model_mappings.0.mapping_id"},
+    )
+    gw("gw.endpoint.create_bad_name", "POST", "/endpoints/create", {"name": "diff chat", "model_configs": [primary]})
+    gw("gw.endpoint.create_no_models", "POST", "/endpoints/create", {"name": "diff-none"})
+    gw("gw.endpoint.create_empty_models", "POST", "/endpoints/create", {"name": "diff-none", "model_configs": []})
+    gw("gw.endpoint.create_no_linkage", "POST", "/endpoints/create", {"name": "diff-none", "model_configs": [{"model_definition_id": "{{gw_model}}"}]})
+    gw("gw.endpoint.create_unknown_model", "POST", "/endpoints/create", {"name": "diff-none", "model_configs": [{"model_definition_id": "d-" + NO_RUN, "linkage_type": "PRIMARY"}]})
+    gw("gw.endpoint.create_duplicate", "POST", "/endpoints/create", {"name": "diff-chat", "model_configs": [primary]})
+    gw("gw.endpoint.get", "GET", "/endpoints/get", query={"endpoint_id": "{{gw_endpoint}}"})
+    gw("gw.endpoint.get_by_name", "GET", "/endpoints/get", query={"name": "diff-quiet"})
+    gw("gw.endpoint.get_neither", "GET", "/endpoints/get", query={})
+    gw("gw.endpoint.get_unknown", "GET", "/endpoints/get", query={"endpoint_id": "e-" + NO_RUN})
+    gw("gw.endpoint.set_tag", "POST", "/endpoints/set-tag", {"endpoint_id": "{{gw_endpoint}}", "key": "team", "value": "search"})
+    gw("gw.endpoint.attach", "POST", "/endpoints/models/attach", {"endpoint_id": "{{gw_endpoint2}}", "model_config": {"model_definition_id": "{{gw_model2}}", "linkage_type": "PRIMARY"}}, capture={"gw_map4": "mapping.mapping_id"})
+    gw("gw.endpoint.attach_again", "POST", "/endpoints/models/attach", {"endpoint_id": "{{gw_endpoint2}}", "model_config": {"model_definition_id": "{{gw_model2}}", "linkage_type": "PRIMARY"}})
+    gw("gw.endpoint.list", "GET", "/endpoints/list", query={})
+    gw("gw.endpoint.list_provider", "GET", "/endpoints/list", query={"provider": "anthropic"})
+    gw("gw.endpoint.detach", "POST", "/endpoints/models/detach", {"endpoint_id": "{{gw_endpoint2}}", "model_definition_id": "{{gw_model2}}"})
+    gw("gw.endpoint.detach_again", "POST", "/endpoints/models/detach", {"endpoint_id": "{{gw_endpoint2}}", "model_definition_id": "{{gw_model2}}"})
+    gw("gw.endpoint.detach_unknown_endpoint", "POST", "/endpoints/models/detach", {"endpoint_id": "e-" + NO_RUN, "model_definition_id": "{{gw_model2}}"})
+    gw("gw.endpoint.update", "POST", "/endpoints/update", {"endpoint_id": "{{gw_endpoint2}}", "name": "diff-quiet-2", "fallback_config": {"max_attempts": 3}, "updated_by": "bob"})
+    gw("gw.endpoint.update_bad_experiment", "POST", "/endpoints/update", {"endpoint_id": "{{gw_endpoint2}}", "experiment_id": "abc"})
+    gw("gw.endpoint.delete_tag", "DELETE", "/endpoints/delete-tag", {"endpoint_id": "{{gw_endpoint}}", "key": "team"})
+    gw("gw.model.delete_in_use", "DELETE", "/model-definitions/delete", {"model_definition_id": "{{gw_model}}"})
+
+    bind = {"endpoint_id": "{{gw_endpoint}}", "resource_type": "scorer", "resource_id": "job-1"}
+    gw("gw.binding.create", "POST", "/endpoints/bindings/create", bind)
+    gw("gw.binding.create_again", "POST", "/endpoints/bindings/create", bind)
+    gw("gw.binding.create_unknown_endpoint", "POST", "/endpoints/bindings/create", {**bind, "endpoint_id": "e-" + NO_RUN})
+    gw("gw.binding.list", "GET", "/endpoints/bindings/list", query={"endpoint_id": "{{gw_endpoint}}"})
+    gw("gw.binding.list_resource", "GET", "/endpoints/bindings/list", query={"resource_id": "job-1"})
+    gw("gw.binding.delete", "DELETE", "/endpoints/bindings/delete", bind)
+    gw("gw.binding.delete_again", "DELETE", "/endpoints/bindings/delete", bind)
+
+    gw("gw.secret.delete", "DELETE", "/secrets/delete", {"secret_id": "{{gw_secret}}"})
+    # Its model definitions stay, without a secret.
+    gw("gw.endpoint.get_orphaned", "GET", "/endpoints/get", query={"endpoint_id": "{{gw_endpoint}}"})
+    gw("gw.endpoint.delete", "DELETE", "/endpoints/delete", {"endpoint_id": "{{gw_endpoint2}}"})
+    gw("gw.endpoint.delete_again", "DELETE", "/endpoints/delete", {"endpoint_id": "{{gw_endpoint2}}"})
+
+    ui = "/ajax-api/3.0/mlflow/gateway"
+    raw("gw.ui.provider_config_openai", "GET", ui + "/provider-config?provider=openai")
+    raw("gw.ui.provider_config_unknown", "GET", ui + "/provider-config?provider=acme_llm")
+    raw("gw.ui.provider_config_missing", "GET", ui + "/provider-config")
+    raw("gw.ui.proxy_empty", "POST", "/ajax-api/2.0/mlflow/gateway-proxy", "{}", {"Content-Type": "application/json"})
+
+
+def scorers() -> None:
+    """Registered scorers: versions, a judge through a gateway endpoint (stored by id, answered by
+    name), deletes, and the online scoring configuration."""
+
+    def sc(name, method, path, body=None, query=None, capture=None, **kw):
+        return call(name, method, "/scorers" + path, body, query, capture, base=V3, **kw)
+
+    post("sc.exp", "/experiments/create", {"name": "diff-scorers"}, {"exp_sc": "experiment_id"})
+    plain = '{"name": "concise", "aggregations": []}'
+    sc("sc.register", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "concise", "serialized_scorer": plain}, capture={"sc_id": "scorer_id"})
+    sc("sc.register_v2", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "concise", "serialized_scorer": '{"name": "concise", "v": 2}'})
+    sc("sc.register_bad_json", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "x", "serialized_scorer": "{nope"})
+    sc("sc.register_blank_name", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "  ", "serialized_scorer": plain})
+    sc("sc.register_no_scorer", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "x"})
+    sc("sc.register_unknown_experiment", "POST", "/register", {"experiment_id": "987654", "name": "x", "serialized_scorer": plain})
+    sc("sc.register_model_not_string", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "x", "serialized_scorer": '{"builtin_scorer_pydantic_data": {"model": 5}}'})
+    sc("sc.register_decorator", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "x", "serialized_scorer": '{"name": "x", "call_source": "return 1", "call_signature": "(outputs)", "original_func_name": "x"}'})
+    judge = '{"instructions_judge_pydantic_data": {"model": "gateway:/diff-chat", "instructions": "Is {{ outputs }} polite?"}}'
+    sc("sc.register_gateway_judge", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "polite", "serialized_scorer": judge}, capture={"sc_judge": "scorer_id"})
+    sc("sc.register_unknown_endpoint", "POST", "/register", {"experiment_id": "{{exp_sc}}", "name": "x", "serialized_scorer": judge.replace("diff-chat", "diff-none")})
+    gw("sc.judge_binding", "GET", "/endpoints/bindings/list", query={"resource_type": "scorer"})
+    sc("sc.list", "GET", "/list", query={"experiment_id": "{{exp_sc}}"})
+    sc("sc.versions", "GET", "/versions", query={"experiment_id": "{{exp_sc}}", "name": "concise"})
+    sc("sc.versions_unknown", "GET", "/versions", query={"experiment_id": "{{exp_sc}}", "name": "nope"})
+    sc("sc.get_latest", "GET", "/get", query={"experiment_id": "{{exp_sc}}", "name": "concise"})
+    sc("sc.get_version", "GET", "/get", query={"experiment_id": "{{exp_sc}}", "name": "concise", "version": "1"})
+    sc("sc.get_unknown_version", "GET", "/get", query={"experiment_id": "{{exp_sc}}", "name": "concise", "version": "9"})
+
+    online = {"experiment_id": "{{exp_sc}}", "name": "polite", "sample_rate": 0.25, "filter_string": "status = 'OK'"}
+    sc("sc.online.upsert", "PUT", "/online-config", online)
+    sc("sc.online.upsert_again", "PUT", "/online-config", {**online, "sample_rate": 0.5, "filter_string": None})
+    sc("sc.online.rate_too_high", "PUT", "/online-config", {**online, "sample_rate": 1.5})
+    sc("sc.online.bad_filter", "PUT", "/online-config", {**online, "filter_string": "bogus ="})
+    sc("sc.online.not_gateway", "PUT", "/online-config", {**online, "name": "concise"})
+    sc("sc.online.unknown_scorer", "PUT", "/online-config", {**online, "name": "nope"})
+    sc("sc.online.no_rate", "PUT", "/online-config", {"experiment_id": "{{exp_sc}}", "name": "polite"})
+    sc("sc.online.get", "GET", "/online-configs", query={"scorer_ids": ["{{sc_judge}}", "{{sc_id}}"]})
+    sc("sc.online.get_none", "GET", "/online-configs", query={})
+
+    sc("sc.delete_version", "DELETE", "/delete", {"experiment_id": "{{exp_sc}}", "name": "concise", "version": 1})
+    sc("sc.delete_version_again", "DELETE", "/delete", {"experiment_id": "{{exp_sc}}", "name": "concise", "version": 1})
+    sc("sc.delete_all", "DELETE", "/delete", {"experiment_id": "{{exp_sc}}", "name": "polite"})
+    sc("sc.delete_unknown", "DELETE", "/delete", {"experiment_id": "{{exp_sc}}", "name": "polite"})
+    gw("sc.judge_binding_gone", "GET", "/endpoints/bindings/list", query={"resource_type": "scorer"})
+
+
 def leniency() -> None:
     """Where MLflow accepts input we used to refuse (issue 16). Last in the core profile: the final
     case creates an experiment on MLflow's side only, which would show in any later listing."""
@@ -2322,6 +2502,8 @@ def build_corpus() -> list[dict]:
     logged_models()
     graphql()
     run_records()
+    gateway()
+    scorers()
     leniency()
     workspaces()
     # Last in the core profile: no registry write follows, so nothing is delivered anywhere.

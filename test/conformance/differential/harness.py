@@ -48,6 +48,9 @@ TIME_KEYS = {
     "last_updated_timestamp_ms",
     # issues
     "created_timestamp",
+    # AI gateway configuration
+    "created_at",
+    "last_updated_at",
 }
 # GraphQL's names for the same timestamps; its LongString writes them as strings of digits.
 GRAPHQL_TIME_KEYS = {
