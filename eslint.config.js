@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'projects/**', '.venv/**', '.venv-mlflow-own/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'projects/**',
+      '.venv/**',
+      '.venv-mlflow-own/**',
+      '.venv-deploy/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
