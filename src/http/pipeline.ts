@@ -1,5 +1,6 @@
 // The request pipeline, assembled in the order a request meets its steps (one file each):
 //   request-log      an id and, once answered, one log line
+//   metrics          counted per endpoint family and status, once answered (GET /metrics)
 //   merge-slashes    `//` where a base URL meets a path taken as `/`
 //   in-flight        counted, so a graceful shutdown (server.ts) waits for it
 //   host-origin      Host allowlist, cross-site refusal, CORS and security headers
@@ -26,6 +27,7 @@ import { hostAndOriginChecks } from './host-origin.js';
 import { InFlightRequests } from './in-flight.js';
 import { InFlightBudget } from './json-body.js';
 import { mergeSlashes } from './merge-slashes.js';
+import { ServerMetrics } from './metrics.js';
 import { requestLog } from './request-log.js';
 import { VERSION, VERSION_HEADER } from '../version.js';
 import { apiRouter } from './routes.js';
@@ -60,6 +62,8 @@ export function requestPipeline(options: PipelineOptions): Pipeline {
   app.set('query parser', 'simple');
 
   app.use(requestLog(logger));
+  const metrics = new ServerMetrics({ endpoints, projects });
+  app.use(metrics.middleware());
   app.use(mergeSlashes());
   // trackd's own version on every answer: /version names the MLflow API served instead.
   app.use((_req, res, next) => {
@@ -69,6 +73,8 @@ export function requestPipeline(options: PipelineOptions): Pipeline {
   app.use(inFlight.middleware());
   app.use(hostAndOriginChecks(config));
   app.use(bodyTimeouts.middleware());
+  // Server-wide figures: at the root only, never below a project prefix.
+  app.get('/metrics', ...metrics.route(authenticator, config));
 
   const routers = [
     ...options.plainRoutes,

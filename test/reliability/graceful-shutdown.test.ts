@@ -239,6 +239,15 @@ describe('graceful shutdown', () => {
     expect({ code: status?.code, signal: status?.signal }).toEqual({ code: 0, signal: null });
     expect(status!.atMs - lastEndMs).toBeLessThan(5000);
     expect(server.output()).toContain('"msg":"stopped"');
+    // Every database was closed: SQLite removes a database's WAL file when its last connection
+    // closes cleanly (a killed process leaves it behind), the server store's and projects' alike.
+    expect(findFilesNamed(dataDir, 'mlflow.db')).not.toEqual([]);
+    expect(
+      fs
+        .readdirSync(dataDir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('-wal')),
+      'WAL files left: a database was not closed',
+    ).toEqual([]);
 
     // The upload answered 200 must be there, whole, for the next process.
     await started({ dataDir, port });
