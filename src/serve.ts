@@ -38,7 +38,16 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     );
   }
 
-  const { app, inFlight, close, serverStore } = await createApp(config, logger);
+  const { app, inFlight, close, serverStore, projects } = await createApp(config, logger);
+  // Artifacts kept outside the data dir (S3): the same sweep there; it fails the start when the
+  // bucket cannot be reached, rather than the first upload.
+  const sweptRemote = await projects.artifacts.sweep({ multipartMaxAgeMs, minAgeMs: 0 });
+  if (sweptRemote.files > 0) {
+    logger.info(
+      { files: sweptRemote.files, mib: +(sweptRemote.bytes / MIB).toFixed(1) },
+      `removed uploads left in ${projects.artifacts.description} by interrupted transfers`,
+    );
+  }
   const admin = await ensureAdmin(serverStore, config);
   if (config.auth === 'none') {
     logger.warn(
@@ -64,6 +73,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
       version: VERSION,
       url: `http://${config.host}:${running.port}`,
       dataDir: config.dataDir,
+      artifacts: projects.artifacts.description,
       auth: config.auth,
     },
     `trackd ${VERSION} listening on http://${config.host}:${running.port}`,
@@ -71,15 +81,18 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
 
   // While serving, only files no request holds and old enough to belong to a finished transfer.
   const sweeps = setInterval(() => {
-    sweepLeftovers(config.dataDir, {
-      multipartMaxAgeMs,
-      minAgeMs: 2 * config.bodyTimeoutSeconds * 1000,
-    }).then(
-      (result) => {
-        if (result.files) logger.info({ ...result }, 'removed abandoned upload files');
-      },
-      (err: unknown) => logger.warn({ err }, 'sweep of upload files failed'),
-    );
+    const options = { multipartMaxAgeMs, minAgeMs: 2 * config.bodyTimeoutSeconds * 1000 };
+    Promise.all([sweepLeftovers(config.dataDir, options), projects.artifacts.sweep(options)])
+      .then(([local, remote]) => ({
+        files: local.files + remote.files,
+        bytes: local.bytes + remote.bytes,
+      }))
+      .then(
+        (result) => {
+          if (result.files) logger.info({ ...result }, 'removed abandoned upload files');
+        },
+        (err: unknown) => logger.warn({ err }, 'sweep of upload files failed'),
+      );
   }, config.sweepIntervalSeconds * 1000).unref();
 
   const stop = (signal: NodeJS.Signals) => {

@@ -1,5 +1,5 @@
 // What the HTTP side may ask of an artifact backend: streams in, streams out, listings, deletes and
-// multipart uploads, all addressed by validated relative paths. Local folders today, S3 later.
+// multipart uploads, all addressed by validated relative paths: a local folder or an S3 prefix.
 import type { Readable } from 'node:stream';
 import type { ArtifactPath } from './safe-path.js';
 
@@ -73,8 +73,16 @@ export interface ArtifactStore {
     path: ArtifactPath,
     numParts: number,
   ): Promise<{ uploadId: string; parts: MultipartPartTarget[] }>;
-  /** Receives one part of an upload this store manages itself; answers the part's ETag. */
-  uploadPart(uploadId: string, partNumber: number, body: Readable): Promise<{ etag: string }>;
+  /**
+   * Receives one part of an upload this store manages itself; answers the part's ETag. A part that
+   * ends short of `expectedSize` is refused (S3 also needs the length to stream a part through).
+   */
+  uploadPart(
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    options?: PutOptions,
+  ): Promise<{ etag: string }>;
   completeMultipartUpload(
     path: ArtifactPath,
     uploadId: string,

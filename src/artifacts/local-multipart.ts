@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { MlflowError } from '../errors.js';
-import type { CompletedPart, MultipartPartTarget } from './artifact-store.js';
+import type { CompletedPart, MultipartPartTarget, PutOptions } from './artifact-store.js';
 import { fsCode } from './local-paths.js';
 import { liveUploadFiles } from './leftovers.js';
 import { receiveInto, type Staging } from './local-staging.js';
@@ -20,7 +20,15 @@ function partPrefix(partNumber: number): string {
   return `part-${String(partNumber).padStart(5, '0')}-`;
 }
 
-function checkPartNumber(partNumber: number): void {
+export function checkNumParts(numParts: number): void {
+  if (!Number.isInteger(numParts) || numParts < 1 || numParts > MAX_PARTS) {
+    throw MlflowError.invalidParameter(
+      `Invalid value ${numParts} for num_parts: it must be between 1 and ${MAX_PARTS}.`,
+    );
+  }
+}
+
+export function checkPartNumber(partNumber: number): void {
   if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
     throw MlflowError.invalidParameter(
       `Invalid part number ${partNumber}: part numbers run from 1 to ${MAX_PARTS}.`,
@@ -28,7 +36,7 @@ function checkPartNumber(partNumber: number): void {
   }
 }
 
-function unquoteEtag(etag: string): string {
+export function unquoteEtag(etag: string): string {
   return etag
     .trim()
     .replace(/^W\//, '')
@@ -70,11 +78,7 @@ export class LocalMultipartUploads {
     p: ArtifactPath,
     numParts: number,
   ): Promise<{ uploadId: string; parts: MultipartPartTarget[] }> {
-    if (!Number.isInteger(numParts) || numParts < 1 || numParts > MAX_PARTS) {
-      throw MlflowError.invalidParameter(
-        `Invalid value ${numParts} for num_parts: it must be between 1 and ${MAX_PARTS}.`,
-      );
-    }
+    checkNumParts(numParts);
     const uploadId = randomBytes(16).toString('hex');
     const folder = this.folder(uploadId);
     await fs.promises.mkdir(folder, { recursive: true });
@@ -87,6 +91,7 @@ export class LocalMultipartUploads {
     uploadId: string,
     partNumber: number,
     body: Readable,
+    options: PutOptions = {},
   ): Promise<{ etag: string }> {
     checkPartNumber(partNumber);
     await this.target(uploadId);
@@ -103,7 +108,7 @@ export class LocalMultipartUploads {
     let md5: string;
     liveUploadFiles.add(incoming);
     try {
-      await receiveInto(incoming, body, { tap });
+      await receiveInto(incoming, body, { ...options, tap });
       md5 = hash.digest('hex');
       await fs.promises.rename(incoming, path.join(folder, `${prefix}${md5}`));
     } catch (err) {

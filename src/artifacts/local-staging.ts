@@ -3,38 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough, type Readable, type Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MlflowError } from '../errors.js';
 import type { PutOptions, StagedArtifact } from './artifact-store.js';
 import { liveUploadFiles } from './leftovers.js';
+import { BODY_CHUNK, detachable, shortBody } from './request-body.js';
 import { fsCode, type Confinement } from './local-paths.js';
 import type { ArtifactPath } from './safe-path.js';
-
-// Larger than the 64 KiB default: fewer syscalls per gigabyte, still a bounded amount in flight.
-const WRITE_CHUNK = 1024 * 1024;
-
-/**
- * `body` seen through a stream of its own, so that a failed write (a full disk) ends only that
- * stream: the request itself stays open for the answer, and what is left of it can be drained.
- * A body that breaks off still fails the copy.
- */
-function detachable(body: Readable): Readable {
-  const own = new PassThrough({ highWaterMark: WRITE_CHUNK });
-  const broken = (err?: Error) => own.destroy(err ?? new Error('request body ended early'));
-  // A request can be gone before its handler gets here (a client that hung up while the request
-  // waited for its project): its 'close' has already been emitted and would never come again.
-  if ((body.destroyed || body.closed) && !body.readableEnded) {
-    broken();
-    return own;
-  }
-  body.once('error', broken);
-  body.once('close', () => {
-    if (!body.readableEnded) broken();
-  });
-  body.pipe(own);
-  return own;
-}
 
 /** Streams `body` into a new file at `file` (which must not exist); returns the bytes written. */
 export async function receiveInto(
@@ -43,15 +19,13 @@ export async function receiveInto(
   options: PutOptions & { tap?: Transform } = {},
 ): Promise<number> {
   // `flush` fsyncs before close: an upload we answered 200 for survives a power cut.
-  const out = fs.createWriteStream(file, { flags: 'wx', flush: true, highWaterMark: WRITE_CHUNK });
+  const out = fs.createWriteStream(file, { flags: 'wx', flush: true, highWaterMark: BODY_CHUNK });
   try {
     const source = detachable(body);
     if (options.tap) await pipeline(source, options.tap, out);
     else await pipeline(source, out);
     if (options.expectedSize !== undefined && out.bytesWritten !== options.expectedSize) {
-      throw MlflowError.invalidParameter(
-        `The request body ended after ${out.bytesWritten} of ${options.expectedSize} bytes.`,
-      );
+      throw shortBody(out.bytesWritten, options.expectedSize);
     }
     return out.bytesWritten;
   } catch (err) {

@@ -137,8 +137,13 @@ export class LocalArtifactStore implements ArtifactStore {
     return this.checkWritable(p).then(() => this.multipart.create(p, numParts));
   }
 
-  uploadPart(uploadId: string, partNumber: number, body: Readable): Promise<{ etag: string }> {
-    return this.multipart.uploadPart(uploadId, partNumber, body);
+  uploadPart(
+    uploadId: string,
+    partNumber: number,
+    body: Readable,
+    options?: PutOptions,
+  ): Promise<{ etag: string }> {
+    return this.multipart.uploadPart(uploadId, partNumber, body, options);
   }
 
   completeMultipartUpload(

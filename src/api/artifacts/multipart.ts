@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { artifactStoreOf } from '../../artifacts/project-artifacts.js';
 import { joinArtifactPath, parseFileName, type ArtifactPath } from '../../artifacts/safe-path.js';
 import { sendJson } from '../../http/responses.js';
-import { proxyPath, TAG } from './proxy.js';
+import { announcedLength, proxyPath, TAG } from './proxy.js';
 import { emptySchema } from '../wire/entities.js';
 import { endpoint, streamEndpoint } from '../../http/endpoint.js';
 import { int64, requiredString } from '../wire/fields.js';
@@ -130,6 +130,7 @@ export const artifactMultipartEndpoints = [
         input.upload_id,
         input.part_number,
         req,
+        { expectedSize: announcedLength(req.get('content-length')) },
       );
       res.set('ETag', etag);
       sendJson(res, 200, {});

@@ -27,7 +27,7 @@ export function requireFilePath(p: ArtifactPath): ArtifactPath {
 const artifactPathParam = z.object({ artifact_path: z.string() });
 
 /** The request's Content-Length, when it sent one. */
-function announcedLength(header: string | undefined): number | undefined {
+export function announcedLength(header: string | undefined): number | undefined {
   return header !== undefined && /^\d+$/.test(header) ? Number(header) : undefined;
 }
 
