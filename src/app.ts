@@ -45,7 +45,7 @@ function serviceRoutes(): Router {
 }
 
 export async function createApp(config: Config, logger: Logger = silentLogger()): Promise<App> {
-  const projects = new ProjectRegistry(config.dataDir, config.maxOpenProjects);
+  const projects = new ProjectRegistry(config.dataDir, config.maxOpenProjects, config);
   const serverStore = await ServerStore.open(config.dataDir);
   const authenticator = new Authenticator(serverStore, config);
   projects.onDeleted = (name) => serverStore.forgetProject(name);

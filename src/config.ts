@@ -64,6 +64,8 @@ export const configSchema = z.object({
   auth: z.enum(AUTH_MODES).default('none'),
   /** Lets `--auth none` bind an address other than loopback. */
   allowUnauthenticatedNetwork: flag.default(false),
+  /** Serves `GET /metrics` to anyone even when authentication is on (else: admins only). */
+  metricsPublic: flag.default(false),
   /** `trusted-header` mode: the header carrying the user name, and who may send it. */
   trustedHeader: z.string().min(1).default('X-Forwarded-User'),
   trustedProxies: commaList,
@@ -92,8 +94,29 @@ export const configSchema = z.object({
   webhookSecretKey: z.string().min(1).optional(),
   /** Passphrase the AI gateway's key encryption key is derived from; unset: a file in the data dir. */
   gatewayKekPassphrase: z.string().min(1).optional(),
+  /**
+   * Where project metadata lives: `postgresql://user:pass@host:port/db` (one schema per project);
+   * unset: one SQLite file per project in the data dir.
+   */
+  backendStoreUri: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URI (SQLite needs no setting)')
+    .optional(),
+  /** Connections each open project keeps to PostgreSQL. */
+  dbPoolSize: z.coerce.number().int().min(1).max(100).default(5),
   /** MLflow's deployments server the UI's gateway proxy forwards to; unset: no endpoints. */
   deploymentsTarget: z.url({ protocol: /^https?$/ }).optional(),
+  /** `s3://bucket/prefix` holding a folder per project; unset: each project's `artifacts/`. */
+  artifactsDestination: z
+    .string()
+    .regex(/^s3:\/\/[^/]+/, 'must be an s3://bucket[/prefix] URI (unset: the project folders)')
+    .optional(),
+  /** An S3-compatible server (MinIO…); unset: AWS. */
+  s3EndpointUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Path-style addressing (`host/bucket/key`); unset: on when an endpoint URL is set. */
+  s3ForcePathStyle: flag.optional(),
+  /** Unset: the AWS SDK's region chain (shared config…), else us-east-1. */
+  s3Region: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -114,12 +137,15 @@ export interface ConfigFlags {
   multipartMaxAge?: string | number;
   auth?: string;
   allowUnauthenticatedNetwork?: boolean;
+  metricsPublic?: boolean;
   trustedHeader?: string;
   trustedProxies?: string;
   webhookAllowHosts?: string;
   webhookAllowedSchemes?: string;
   webhookTimeout?: string | number;
   webhookMaxRetries?: string | number;
+  backendStoreUri?: string;
+  artifactsDestination?: string;
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
@@ -149,6 +175,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     auth: flags.auth ?? env.TRACKD_AUTH,
     allowUnauthenticatedNetwork:
       flags.allowUnauthenticatedNetwork ?? env.TRACKD_ALLOW_UNAUTHENTICATED_NETWORK,
+    metricsPublic: flags.metricsPublic ?? env.TRACKD_METRICS_PUBLIC,
     trustedHeader: flags.trustedHeader ?? env.TRACKD_TRUSTED_HEADER,
     trustedProxies: flags.trustedProxies ?? env.TRACKD_TRUSTED_PROXIES,
     adminUsername: env.TRACKD_ADMIN_USERNAME,
@@ -169,9 +196,23 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     webhookBackoffSeconds: env.TRACKD_WEBHOOK_BACKOFF,
     webhookBackoffMaxSeconds: env.TRACKD_WEBHOOK_BACKOFF_MAX,
     webhookSecretKey: env.TRACKD_WEBHOOK_SECRET_KEY ?? env.MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY,
+    backendStoreUri: flags.backendStoreUri ?? (env.TRACKD_BACKEND_STORE_URI || undefined),
+    dbPoolSize: env.TRACKD_DB_POOL_SIZE,
     gatewayKekPassphrase:
       env.TRACKD_GATEWAY_KEK_PASSPHRASE || env.MLFLOW_CRYPTO_KEK_PASSPHRASE || undefined,
     deploymentsTarget: env.TRACKD_DEPLOYMENTS_TARGET || env.MLFLOW_DEPLOYMENTS_TARGET || undefined,
+    artifactsDestination:
+      flags.artifactsDestination ?? (env.TRACKD_ARTIFACTS_DESTINATION || undefined),
+    // MLflow's and the AWS SDK's own variables too, so an existing MinIO setup carries over.
+    s3EndpointUrl:
+      env.TRACKD_S3_ENDPOINT_URL ||
+      env.MLFLOW_S3_ENDPOINT_URL ||
+      env.AWS_ENDPOINT_URL_S3 ||
+      env.AWS_ENDPOINT_URL ||
+      undefined,
+    s3ForcePathStyle: env.TRACKD_S3_FORCE_PATH_STYLE || undefined,
+    // boto3 (MLflow) reads AWS_DEFAULT_REGION; the JavaScript SDK only AWS_REGION.
+    s3Region: env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -76,6 +76,25 @@ export function isStorageFull(err: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
+/**
+ * PostgreSQL refusing a value the client sent, which SQLite would have stored: text holding the NUL
+ * character (SQLSTATE 22021), or a value too long for an index entry (54000). Answered 400.
+ */
+export function databaseRefusal(err: unknown): MlflowError | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === '22021' || code === '22P05') {
+    return MlflowError.invalidParameter(
+      'Text values cannot contain the NUL character (\\u0000) on this server.',
+    );
+  }
+  if (code === '54000') {
+    return MlflowError.invalidParameter(
+      `A value is too long to be stored and searched on this server: ${(err as Error).message}`,
+    );
+  }
+  return undefined;
+}
+
 // MLflow 3.x adds a classification to each error it raises (mlflow/error_classification.py,
 // client-side table): [sqlstate, error_class]. Codes outside the table carry neither.
 const CLASSIFICATION: Partial<Record<ErrorCode, [string, string]>> = {

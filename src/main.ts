@@ -50,6 +50,10 @@ program
     'with --auth none, serve an address other than loopback anyway',
   )
   .option(
+    '--metrics-public',
+    'serve /metrics without credentials even with --auth on (env TRACKD_METRICS_PUBLIC)',
+  )
+  .option(
     '--trusted-header <name>',
     'trusted-header mode: header naming the user (env TRACKD_TRUSTED_HEADER)',
   )
@@ -67,6 +71,14 @@ program
   )
   .option('--webhook-timeout <seconds>', 'deadline of one webhook delivery attempt (default 30)')
   .option('--webhook-max-retries <n>', 'retries of a failed webhook delivery (default 3)')
+  .option(
+    '--backend-store-uri <uri>',
+    'postgresql://… to keep metadata in PostgreSQL, one schema per project; default: SQLite files in the data dir (env TRACKD_BACKEND_STORE_URI)',
+  )
+  .option(
+    '--artifacts-destination <uri>',
+    "s3://bucket/prefix to keep artifacts in S3 (<prefix>/<project>/…); default: each project's artifacts/ folder (env TRACKD_ARTIFACTS_DESTINATION)",
+  )
   .action(async (flags: ConfigFlags) => {
     const config = loadConfig(flags);
     const logger = createLogger(config);
@@ -85,12 +97,17 @@ program
   .command('upgrade')
   .description("apply pending schema migrations to every project's database")
   .option('--data-dir <dir>', 'data root (env TRACKD_DATA_DIR)')
+  .option('--backend-store-uri <uri>', 'postgresql://… (env TRACKD_BACKEND_STORE_URI)')
   .action(async (flags: ConfigFlags) => {
     const config = loadConfig(flags);
-    const projects = new ProjectRegistry(config.dataDir);
-    const applied = await projects.upgradeAll();
-    for (const [name, migrations] of Object.entries(applied)) {
-      console.log(`${name}: ${migrations.length ? migrations.join(', ') : 'up to date'}`);
+    const projects = new ProjectRegistry(config.dataDir, config.maxOpenProjects, config);
+    try {
+      const applied = await projects.upgradeAll();
+      for (const [name, migrations] of Object.entries(applied)) {
+        console.log(`${name}: ${migrations.length ? migrations.join(', ') : 'up to date'}`);
+      }
+    } finally {
+      await projects.closeAll();
     }
   });
 

@@ -6,7 +6,8 @@
 // metric's points by timestamp, then step (0001 had step first), which is the order get-history
 // answers in: a history of any length is read page by page and streamed as it is read, with no
 // sort. Only SQLite has the clause; other engines keep 0001's table.
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { inTransaction, isSqlite } from './dialect.js';
 
 const COLUMNS = sql.raw('run_uuid, key, value, timestamp, step, is_nan');
 
@@ -21,7 +22,7 @@ async function rebuildMetrics(
 ): Promise<void> {
   // DDL is not wrapped by Kysely's migrator on SQLite: the copy and the swap are one transaction,
   // so an interrupted upgrade leaves the old table as it was.
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.schema
       .createTable('metrics_rebuilt')
       .addColumn('run_uuid', 'varchar(32)', (c) =>
@@ -39,10 +40,6 @@ async function rebuildMetrics(
     await trx.schema.dropTable('metrics').execute();
     await trx.schema.alterTable('metrics_rebuilt').renameTo('metrics').execute();
   });
-}
-
-function isSqlite(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
 }
 
 export async function up(db: Kysely<unknown>): Promise<void> {

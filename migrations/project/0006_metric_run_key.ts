@@ -4,16 +4,13 @@
 // `run_key` in place of `run_uuid`. Integer keys compare faster and a row is a third smaller: the
 // raw insert rate of log-batch rows rose by about a third and log-batch ingest by ~17%
 // (BENCHMARKS.md). The key is internal: the API still speaks run ids only.
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { inTransaction, isSqlite } from './dialect.js';
 
 const VALUE_COLUMNS = sql.raw('key, value, timestamp, step, is_nan');
 const COPIED_VALUES = sql.raw('m.key, m.value, m.timestamp, m.step, m.is_nan');
 // 0005's order after the run: a metric's points by timestamp, then step.
 const POINT_ORDER = ['key', 'timestamp', 'step', 'value', 'is_nan'] as const;
-
-function isSqlite(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
-}
 
 /** Creates `metrics_rebuilt` with the run named by `runColumn`; the rest as 0005. */
 async function createHistoryTable(
@@ -21,6 +18,9 @@ async function createHistoryTable(
   trx: Kysely<unknown>,
   runColumn: 'run_key' | 'run_uuid',
 ): Promise<void> {
+  // PostgreSQL names a primary key's index after the constraint, in the schema's one namespace
+  // of relations: the old table gives the name up before the new one takes it.
+  if (!isSqlite(db)) await sql`alter table metrics drop constraint metrics_pk`.execute(trx);
   await trx.schema
     .createTable('metrics_rebuilt')
     .addColumn(runColumn, runColumn === 'run_key' ? 'bigint' : 'varchar(32)', (c) =>
@@ -44,7 +44,7 @@ async function swapIn(trx: Kysely<unknown>): Promise<void> {
 export async function up(db: Kysely<unknown>): Promise<void> {
   // DDL is not wrapped by Kysely's migrator on SQLite: one transaction, so an interrupted upgrade
   // leaves the old tables as they were.
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.schema.alterTable('runs').addColumn('run_key', 'bigint').execute();
     await sql`update runs set run_key = numbered.n
       from (select run_uuid, row_number() over (order by start_time, run_uuid) as n from runs) as numbered
@@ -65,7 +65,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await createHistoryTable(db, trx, 'run_uuid');
     await sql`insert into metrics_rebuilt (run_uuid, ${VALUE_COLUMNS})
       select runs.run_uuid, ${COPIED_VALUES}

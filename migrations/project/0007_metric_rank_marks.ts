@@ -11,12 +11,13 @@
 // and the last point (to tell whether the next one appends); a history that loses its order keeps
 // no marks and is sampled the old way. This migration computes both for the stored histories.
 import { sql, type Kysely } from 'kysely';
+import { inTransaction } from './dialect.js';
 
 /** Every this many points (by rank) one mark; the SQL below and store/metric-ranks.ts agree. */
 export const RANK_MARK_EVERY = 32;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.schema
       .createTable('metric_series')
       .addColumn('run_key', 'bigint', (c) =>

@@ -3,6 +3,7 @@
 // so searches never page through payloads), assessments, and entity associations (trace → run,
 // trace → prompt version). Nanosecond times are INTEGER (they exceed 2^53: read them as text).
 import { sql, type Kysely } from 'kysely';
+import { isSqlite } from './dialect.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -44,6 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   }
 
   // What span filters read: small columns only, clustered by trace (WITHOUT ROWID).
+  // (bigint: nanosecond times; on SQLite any integer type is 64-bit.)
   await sql`create table spans (
     trace_id varchar(50) not null references trace_info (request_id) on delete cascade,
     span_id varchar(16) not null,
@@ -51,10 +53,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     name text,
     type varchar(500),
     status varchar(50) not null,
-    start_time_unix_nano integer not null,
-    end_time_unix_nano integer,
+    start_time_unix_nano bigint not null,
+    end_time_unix_nano bigint,
     primary key (trace_id, span_id)
-  ) without rowid`.execute(db);
+  ) ${isSqlite(db) ? sql`without rowid` : sql``}`.execute(db);
   // The span as MLflow's traces.json holds it (ids base64, attributes JSON-encoded); a trace's
   // spans load from here in one range read of the primary key.
   await db.schema

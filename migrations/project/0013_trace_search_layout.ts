@@ -9,7 +9,8 @@
 //   execution time is answered from the index without reading a trace_info row per match.
 // Only SQLite gets the first two (WITHOUT ROWID, and triggers in its dialect); other engines keep
 // 0008's tables, read tags and metadata row by row, and gain the wider index only.
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { inTransaction, isSqlite } from './dialect.js';
 
 const KEY_VALUE_TABLES = ['trace_tags', 'trace_request_metadata'] as const;
 
@@ -19,7 +20,7 @@ async function rebuildKeyValues(
   withoutRowid: boolean,
 ): Promise<void> {
   // One transaction per table: an interrupted upgrade leaves the old table as it was.
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     const rebuilt = `${table}_rebuilt`;
     await trx.schema
       .createTable(rebuilt)
@@ -101,14 +102,10 @@ export async function dropTexts(db: Kysely<unknown>): Promise<void> {
   await sql`drop table if exists trace_info_texts`.execute(db);
 }
 
-function isSqlite(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
-}
-
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (isSqlite(db)) {
     for (const table of KEY_VALUE_TABLES) await rebuildKeyValues(db, table, true);
-    await db.transaction().execute((trx) => createTexts(trx));
+    await inTransaction(db, (trx) => createTexts(trx));
   }
   await timeIndex(db, true);
 }

@@ -11,9 +11,10 @@
 // spills them to overflow pages and reads them ~4× slower. No foreign key: the row goes with its
 // trace by trigger, after the cascades the delete sets off.
 // SQLite only, like 0013's texts; other engines write every answer in JS.
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { REFRESH_ALL_SQL } from '../../src/store/trace-info-text.js';
 import { createTexts, dropTexts } from './0013_trace_search_layout.js';
+import { inTransaction, isSqlite } from './dialect.js';
 
 const blank = (row: string) =>
   `update trace_info_json set info_json = null
@@ -34,13 +35,9 @@ for (const table of ['trace_tags', 'trace_request_metadata']) {
   TRIGGERS[`${table}_json_delete`] = `after delete on ${table} begin ${blank('old')} end`;
 }
 
-function isSqlite(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
-}
-
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (!isSqlite(db)) return;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await dropTexts(trx);
     await sql`create table trace_info_json (
       request_id varchar(50) primary key,
@@ -58,7 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   if (!isSqlite(db)) return;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const name of Object.keys(TRIGGERS)) {
       await sql.raw(`drop trigger if exists ${name}`).execute(trx);
     }

@@ -17,6 +17,7 @@ import * as m0016 from './0016_trace_duration_index.js';
 import * as m0017 from './0017_trace_info_json.js';
 import * as m0018 from './0018_issues.js';
 import * as m0019 from './0019_gateway_and_scorers.js';
+import * as m0020 from './0020_postgres_support.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0017_trace_info_json': m0017,
   '0018_issues': m0018,
   '0019_gateway_and_scorers': m0019,
+  '0020_postgres_support': m0020,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,7 +1,7 @@
 // The last step of the pipeline: whatever a request threw becomes MLflow's envelope with its status.
 // Unknown throwables are logged with the request id and answered 500; the client never sees a stack.
 import type { ErrorRequestHandler } from 'express';
-import { errorBody, isStorageFull, MlflowError } from '../errors.js';
+import { databaseRefusal, errorBody, isStorageFull, MlflowError } from '../errors.js';
 import { closeLingeringAfter } from './lingering-close.js';
 // `req.log` is declared there; imported for its type so every program using this file sees it.
 import type {} from './request-log.js';
@@ -24,6 +24,7 @@ export function errorMiddleware(): ErrorRequestHandler {
       req.log.error({ err }, 'storage full');
       err = MlflowError.storageFull();
     }
+    err = databaseRefusal(err) ?? err;
     if (err instanceof MlflowError) {
       res.status(err.status).json(errorBody(err.code, err.message, err.classification));
       return;

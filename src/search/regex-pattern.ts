@@ -24,6 +24,22 @@ export function pythonRegex(pattern: string): RegExp | null {
   }
 }
 
+/**
+ * The same pattern in PostgreSQL's spelling (its `~` operator): named groups as plain groups, a
+ * leading case-insensitive flag as PostgreSQL's own; null if Python could not read it either.
+ */
+export function postgresRegex(pattern: string): string | null {
+  if (pythonRegex(pattern) === null) return null;
+  let source = pattern;
+  let prefix = '';
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(source);
+  if (inline) {
+    source = source.slice(inline[0].length);
+    if (inline[1].includes('i')) prefix = '(?i)';
+  }
+  return prefix + source.replace(/\(\?P<\w+>/g, '(');
+}
+
 /** The construct that could make `pattern` take exponential time, if any. */
 function unboundedConstruct(pattern: string): string | undefined {
   for (let i = 0; i < pattern.length; i++) {

@@ -1,15 +1,8 @@
 // SQL for the comparisons a search clause can make, with MLflow's semantics on every database we
 // target: `=`, `!=` and LIKE compare case-sensitively, ILIKE case-insensitively, RLIKE by regular
 // expression (on SQLite through the `regexp` function store/sqlite-functions.ts registers).
-import {
-  sql,
-  SqliteAdapter,
-  type Expression,
-  type Kysely,
-  type RawBuilder,
-  type SqlBool,
-} from 'kysely';
-import { assertBoundedRegex } from './regex-pattern.js';
+import { sql, SqliteAdapter, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { assertBoundedRegex, postgresRegex } from './regex-pattern.js';
 
 export type SqlFlavour = 'sqlite' | 'other';
 
@@ -17,7 +10,7 @@ export type SqlFlavour = 'sqlite' | 'other';
  * Only SQLite needs special treatment (for LIKE, below). `getExecutor()` is how Kysely exposes the
  * dialect adapter; it is marked internal but is the one place the dialect is visible at run time.
  */
-export function sqlFlavour<DB>(db: Kysely<DB>): SqlFlavour {
+export function sqlFlavour(db: { getExecutor(): { adapter: unknown } }): SqlFlavour {
   return db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'other';
 }
 
@@ -92,11 +85,13 @@ export function compareText(
         : sql<SqlBool>`${column} LIKE ${value}`;
     case 'ILIKE':
       return sql<SqlBool>`lower(${column}) LIKE lower(${value})`;
-    case 'RLIKE':
+    case 'RLIKE': {
       assertBoundedRegex(value);
-      return flavour === 'sqlite'
-        ? sql<SqlBool>`${column} REGEXP ${value}`
-        : sql<SqlBool>`${column} ~ ${value}`;
+      if (flavour === 'sqlite') return sql<SqlBool>`${column} REGEXP ${value}`;
+      // A pattern that cannot be read matches nothing, as the SQLite function answers.
+      const pattern = postgresRegex(value);
+      return pattern === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`${column} ~ ${pattern}`;
+    }
     default:
       throw new Error(`unsupported string comparator ${comparator}`);
   }

@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import { MlflowError } from '../errors.js';
 import type { Db } from './experiments.js';
 import type { Database, EvaluationDatasetsTable } from './schema.js';
+import { sqlFlavour } from '../search/sql-compare.js';
 
 export const MLFLOW_USER_TAG = 'mlflow.user';
 
@@ -39,8 +40,9 @@ export async function loadEvaluationDatasets(db: Db, ids: string[]): Promise<Eva
       .selectAll()
       .where('dataset_id', 'in', [...byId.keys()])
       // In the order they were first set, as MLflow answers them (the JSON text keeps the
-      // order): SQLite's rowid is that order, an upsert keeping its row.
-      .orderBy(sql`rowid`)
+      // order): SQLite's rowid is that order, an upsert keeping its row; PostgreSQL numbers them
+      // (migration 0020).
+      .orderBy(sqlFlavour(db) === 'sqlite' ? sql`rowid` : sql`insertion_seq`)
       .execute();
     for (const t of tags) byId.get(t.dataset_id)?.tags.push([t.key, t.value]);
   }

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { MlflowError } from '../errors.js';
 import type { Database, ExperimentsTable } from './schema.js';
 import { isUniqueViolation } from './constraint-errors.js';
+import { lockOn } from './write-locks.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -39,6 +40,7 @@ export async function createExperiment(
         `Experiment(name=${input.name}) already exists. Error: (sqlite3.IntegrityError) UNIQUE constraint failed: experiments.name`,
       );
     }
+    await lockOn(trx, 'experiments');
     const { maxId } = await trx
       .selectFrom('experiments')
       .select((eb) => eb.fn.max('experiment_id').as('maxId'))

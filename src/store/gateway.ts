@@ -20,6 +20,7 @@ import type {
   GatewayModelDefinitionsTable,
   GatewaySecretsTable,
 } from './schema.js';
+import { lockOn } from './write-locks.js';
 
 export const LINKAGE_TYPES = ['PRIMARY', 'FALLBACK'] as const;
 export type LinkageType = (typeof LINKAGE_TYPES)[number];
@@ -639,6 +640,7 @@ export async function attachModel(
   const row = await db.transaction().execute(async (trx) => {
     await getEndpoint(trx, { endpointId });
     await getModelDefinition(trx, config.modelDefinitionId);
+    await lockOn(trx, `gateway_mappings:${endpointId}`);
     const { last } = await trx
       .selectFrom('gateway_endpoint_model_mappings')
       .select((eb) => eb.fn.max('position').as('last'))

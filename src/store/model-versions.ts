@@ -7,6 +7,7 @@ import { STAGE_DELETED_INTERNAL, type Stage } from './model-version-stages.js';
 import type { Db } from './experiments.js';
 import { getRegisteredModelRow } from './registered-models.js';
 import type { Database, ModelVersionsTable } from './schema.js';
+import { lockOn } from './write-locks.js';
 
 export interface ModelVersion extends ModelVersionsTable {
   tags: { key: string; value: string }[];
@@ -139,6 +140,7 @@ export async function createModelVersion(
   const { name } = input;
   const version = await db.transaction().execute(async (trx) => {
     await getRegisteredModelRow(trx, name);
+    await lockOn(trx, `model_versions:${name}`);
     // Deleted versions count: MLflow never gives a number out twice.
     const { maxVersion } = await trx
       .selectFrom('model_versions')

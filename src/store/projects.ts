@@ -1,36 +1,44 @@
 // Opens, caches and closes per-project databases. A project is a folder under the data root holding
-// one SQLite file (`mlflow.db`) and one artifact folder (`artifacts/`).
+// its artifacts (`artifacts/`) and, on the embedded default, its SQLite file (`mlflow.db`); on
+// PostgreSQL its tables live in a schema of its own (see project-databases.ts).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import { migrationProvider } from '../../migrations/project/index.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import {
+  artifactBackendOf,
+  S3Artifacts,
+  type ArtifactBackend,
+  type ArtifactOptions,
+} from '../artifacts/artifact-backend.js';
+import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { MlflowError } from '../errors.js';
+import { PostgresProjectDatabases } from './postgres/project-databases.js';
+import {
+  migrateToLatest,
+  SqliteProjectDatabases,
+  type OpenDatabase,
+  type ProjectDatabases,
+  type ProjectSettings,
+} from './project-databases.js';
 import type { Database } from './schema.js';
 import { registerSqlFunctions } from './sqlite-functions.js';
-import { attachSqliteStatements, SqliteStatements } from './sqlite-statements.js';
-import { BACKSTOP_PAGES, BackgroundCheckpoints } from './wal-checkpoints.js';
+
+export { migrateToLatest, openSqlite, type ProjectSettings } from './project-databases.js';
 
 export const DEFAULT_PROJECT = 'default';
-const DB_FILE = 'mlflow.db';
-const SETTINGS_FILE = 'project.json';
 /** A deleted project's folder is first renamed to this prefix, so it vanishes in one step. */
 export const DELETED_PREFIX = '.deleted-';
 /** How long a delete waits for requests already inside the project to finish. */
 const DELETE_DRAIN_MS = 30_000;
 
-export interface ProjectSettings {
-  description?: string;
-  default_artifact_root?: string;
-}
-
 export interface ProjectContext {
   name: string;
   db: Kysely<Database>;
-  /** Absolute path of the project's artifact folder (may not exist yet). */
-  artifactDir: string;
+  /** The project's artifacts: its folder in the data dir, or its prefix in an S3 bucket. */
+  artifacts: ArtifactStore;
   /** False for the empty read-only stand-in used when reading a project that was never written. */
   persisted: boolean;
 }
@@ -38,43 +46,23 @@ export interface ProjectContext {
 interface OpenProject {
   context: ProjectContext;
   leases: number;
-  /** The SQLite file, as the background checkpoints know it. */
-  file: string;
+  database: OpenDatabase;
 }
 
-export function openSqlite(file: string): SQLite.Database {
-  const sqlite = new SQLite(file);
-  // WAL lets readers proceed while a writer commits; NORMAL is durable across process crashes in
-  // WAL mode (only an OS crash can lose the last commits); the busy timeout covers other processes
-  // (e.g. `trackd db upgrade`) holding the write lock.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  registerSqlFunctions(sqlite);
-  return sqlite;
-}
-
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  // Unordered: migrations written side by side (0002, 0003, 0004) may be released in any order,
-  // so a database may have run a later-numbered one first; each touches its own tables.
-  const migrator = new Migrator({
-    db,
-    provider: migrationProvider,
-    allowUnorderedMigrations: true,
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+/** Where project databases live: `postgresql://…` for PostgreSQL, else SQLite files. */
+export interface DatabaseOptions {
+  backendStoreUri?: string;
+  /** Connections per open project on PostgreSQL. */
+  dbPoolSize?: number;
 }
 
 export class ProjectRegistry {
   private readonly open = new Map<string, Promise<OpenProject>>();
   /** Projects being deleted: every new request for them is refused until the files are gone. */
   private readonly deleting = new Set<string>();
-  // Started with the first project opened; null where it cannot run (see wal-checkpoints.ts).
-  private checkpoints?: BackgroundCheckpoints | null;
   private emptyProject?: Promise<Kysely<Database>>;
+  readonly databases: ProjectDatabases;
+  readonly artifacts: ArtifactBackend;
 
   /** Called once a project's files are gone (the server store forgets its roles there). */
   onDeleted?: (name: string) => Promise<void>;
@@ -82,24 +70,37 @@ export class ProjectRegistry {
   constructor(
     readonly dataDir: string,
     private readonly maxOpen = 64,
-  ) {}
+    options: DatabaseOptions & ArtifactOptions = {},
+  ) {
+    this.artifacts = artifactBackendOf(options);
+    const uri = options.backendStoreUri;
+    this.databases =
+      uri && /^postgres(ql)?:\/\//.test(uri)
+        ? new PostgresProjectDatabases({ url: uri, poolSize: options.dbPoolSize ?? 5 })
+        : new SqliteProjectDatabases(
+            dataDir,
+            (entry) => entry.startsWith(DELETED_PREFIX) || this.deleting.has(entry),
+          );
+  }
+
+  /** How many projects have their database open now (for metrics). */
+  get openCount(): number {
+    return this.open.size;
+  }
 
   projectDir(name: string): string {
     return path.join(this.dataDir, name);
   }
 
-  exists(name: string): boolean {
-    return fs.existsSync(path.join(this.projectDir(name), DB_FILE));
+  exists(name: string): Promise<boolean> {
+    return this.databases.exists(name);
   }
 
   /** Names of every project that has been written, plus `default`, sorted. */
-  list(): string[] {
+  async list(): Promise<string[]> {
     const names = new Set<string>([DEFAULT_PROJECT]);
-    if (fs.existsSync(this.dataDir)) {
-      for (const entry of fs.readdirSync(this.dataDir, { withFileTypes: true })) {
-        if (entry.name.startsWith(DELETED_PREFIX) || this.deleting.has(entry.name)) continue;
-        if (entry.isDirectory() && this.exists(entry.name)) names.add(entry.name);
-      }
+    for (const name of await this.databases.names()) {
+      if (!this.deleting.has(name)) names.add(name);
     }
     return [...names].sort();
   }
@@ -114,12 +115,12 @@ export class ProjectRegistry {
     create: boolean,
   ): Promise<{ context: ProjectContext; release: () => void }> {
     this.refuseIfDeleting(name);
-    if (!create && !this.open.has(name) && !this.exists(name)) {
+    if (!create && !this.open.has(name) && !(await this.exists(name))) {
       const db = await this.empty();
       const context = {
         name,
         db,
-        artifactDir: path.join(this.projectDir(name), 'artifacts'),
+        artifacts: this.artifacts.storeFor(name, this.projectDir(name)),
         persisted: false,
       };
       return { context, release: () => {} };
@@ -167,34 +168,22 @@ export class ProjectRegistry {
 
   /** Creates the project on disk (idempotent). Returns false when it already existed. */
   async create(name: string): Promise<boolean> {
-    const existed = this.exists(name);
+    const existed = await this.exists(name);
     await this.with(name, true, async () => undefined);
     return !existed;
   }
 
-  /** The project's settings kept beside its database (MLflow's workspace fields). */
+  /** The project's settings (MLflow's workspace fields). */
   async readSettings(name: string): Promise<ProjectSettings> {
-    try {
-      const text = await fs.promises.readFile(
-        path.join(this.projectDir(name), SETTINGS_FILE),
-        'utf8',
-      );
-      return JSON.parse(text) as ProjectSettings;
-    } catch {
-      return {};
-    }
+    return this.databases.readSettings(name);
   }
 
   async writeSettings(name: string, settings: ProjectSettings): Promise<void> {
-    // Only beside an existing database: a settings file alone would bring back a deleted project's
-    // folder (and stop its removal).
+    // Only for an existing project: settings alone would bring back a deleted project (and, on
+    // SQLite, stop its folder's removal).
     this.refuseIfDeleting(name);
-    if (!this.exists(name)) throw MlflowError.notFound(`Workspace '${name}' not found`);
-    const file = path.join(this.projectDir(name), SETTINGS_FILE);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    // Write-then-rename so a crash never leaves a half-written settings file.
-    await fs.promises.writeFile(`${file}.tmp`, JSON.stringify(settings));
-    await fs.promises.rename(`${file}.tmp`, file);
+    if (!(await this.exists(name))) throw MlflowError.notFound(`Workspace '${name}' not found`);
+    await this.databases.writeSettings(name, settings);
   }
 
   /**
@@ -217,15 +206,19 @@ export class ProjectRegistry {
         if (this.open.get(name) === pending) this.open.delete(name);
         await this.closeProject(project);
       }
+      // Remote artifacts first: if that fails the project stays whole and the delete can be retried.
+      const hadArtifacts = await this.artifacts.removeProject(name);
+      const hadDatabase = await this.databases.remove(name);
       const trash = path.join(this.dataDir, `${DELETED_PREFIX}${name}-${randomUUID()}`);
+      let hadFolder = true;
       try {
         await fs.promises.rename(this.projectDir(name), trash);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        hadFolder = false;
       }
-      await fs.promises.rm(trash, { recursive: true, force: true });
-      await this.onDeleted?.(name);
+      if (hadFolder) await fs.promises.rm(trash, { recursive: true, force: true });
+      if (hadDatabase || hadFolder || hadArtifacts) await this.onDeleted?.(name);
     } finally {
       this.deleting.delete(name);
     }
@@ -251,22 +244,9 @@ export class ProjectRegistry {
     }
   }
 
-  /** Applies pending migrations to every project on disk; returns what was applied per project. */
-  async upgradeAll(): Promise<Record<string, string[]>> {
-    const applied: Record<string, string[]> = {};
-    for (const name of this.list().filter((n) => this.exists(n))) {
-      const db = new Kysely<Database>({
-        dialect: new SqliteDialect({
-          database: openSqlite(path.join(this.projectDir(name), DB_FILE)),
-        }),
-      });
-      try {
-        applied[name] = await migrateToLatest(db);
-      } finally {
-        await db.destroy();
-      }
-    }
-    return applied;
+  /** Applies pending migrations to every project; returns what was applied per project. */
+  upgradeAll(): Promise<Record<string, string[]>> {
+    return this.databases.upgradeAll();
   }
 
   async closeAll(): Promise<void> {
@@ -281,39 +261,30 @@ export class ProjectRegistry {
     }
     if (this.emptyProject) await (await this.emptyProject).destroy();
     this.emptyProject = undefined;
-    await this.checkpoints?.close();
-    this.checkpoints = undefined;
+    await this.databases.close();
   }
 
   private async closeProject(project: OpenProject): Promise<void> {
-    await this.checkpoints?.unwatch(project.file);
-    await project.context.db.destroy();
-  }
-
-  private backgroundCheckpoints(): BackgroundCheckpoints | undefined {
-    if (this.checkpoints === undefined) this.checkpoints = BackgroundCheckpoints.start() ?? null;
-    return this.checkpoints ?? undefined;
+    await project.database.close();
   }
 
   private async openProject(name: string): Promise<OpenProject> {
     const dir = this.projectDir(name);
-    await fs.promises.mkdir(path.join(dir, 'artifacts'), { recursive: true });
-    const file = path.join(dir, DB_FILE);
-    const statements = new SqliteStatements(openSqlite(file));
-    const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: statements.forKysely() }),
-    });
-    attachSqliteStatements(db, statements);
-    await migrateToLatest(db);
-    const checkpoints = this.backgroundCheckpoints();
-    if (checkpoints) {
-      checkpoints.watch(file);
-      statements.sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+    // A local artifact folder only where artifacts are kept locally (S3 needs none; SQLite makes
+    // the project's folder for its file).
+    if (!(this.artifacts instanceof S3Artifacts)) {
+      await fs.promises.mkdir(path.join(dir, 'artifacts'), { recursive: true });
     }
+    const database = await this.databases.open(name);
     return {
-      context: { name, db, artifactDir: path.join(dir, 'artifacts'), persisted: true },
+      context: {
+        name,
+        db: database.db,
+        artifacts: this.artifacts.storeFor(name, dir),
+        persisted: true,
+      },
       leases: 0,
-      file,
+      database,
     };
   }
 

@@ -14,6 +14,7 @@ import {
   type RunModelLinks,
 } from './run-model-links.js';
 import type { Database, RunsTable } from './schema.js';
+import { lockOn } from './write-locks.js';
 
 export const RUN_NAME_TAG = 'mlflow.runName';
 
@@ -55,11 +56,12 @@ export async function createRun(
   return db.transaction().execute(async (trx) => {
     const experiment = await assertExperimentActive(trx, input.experimentId);
     const runId = randomUUID().replace(/-/g, '');
+    await lockOn(trx, 'run_key');
     await trx
       .insertInto('runs')
       .values({
         run_uuid: runId,
-        // The next integer key: run creation holds the write lock, so no other run takes it.
+        // The next integer key: the counter's lock is held, so no other run takes it.
         run_key: sql<number>`(select coalesce(max(run_key), 0) + 1 from runs)`,
         experiment_id: input.experimentId,
         name: input.runName,

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { MlflowError } from '../errors.js';
 import { assertExperimentActive, type Db } from './experiments.js';
 import type { Database, OnlineScoringConfigsTable, ScorersTable } from './schema.js';
+import { lockOn } from './write-locks.js';
 
 export interface ScorerVersion {
   scorer_id: string;
@@ -62,6 +63,8 @@ export async function registerScorerVersion(
   },
 ): Promise<ScorerVersion> {
   return db.transaction().execute(async (trx) => {
+    // One registration of a name at a time: the first makes the scorer, the next numbers after it.
+    await lockOn(trx, `scorers:${input.experimentId}:${input.name}`);
     let scorer: ScorersTable | undefined = await findScorer(trx, input.experimentId, input.name);
     if (!scorer) {
       scorer = {

@@ -20,6 +20,7 @@ import { PREVIEW_FAILED, tracePreview } from './trace-previews.js';
 import { sqliteStatementsOf } from './sqlite-statements.js';
 import { refreshTraceInfoJson } from './trace-info-text.js';
 import { SPAN_COST, SPAN_TOKEN_USAGE, updateTraceUsage } from './trace-usage.js';
+import { lockOn } from './write-locks.js';
 
 export interface SpanRecord {
   /** MLflow's trace id, `tr-` + the OTel trace id in hex. */
@@ -77,6 +78,9 @@ export async function logSpans(
     byTrace.set(span.traceId, list);
   }
   await db.transaction().execute(async (trx) => {
+    // A trace's spans may arrive in batches at once (and with its StartTraceV3): one at a time.
+    // Sorted, so two batches naming the same traces never wait on each other in a cycle.
+    for (const traceId of [...byTrace.keys()].sort()) await lockOn(trx, `trace:${traceId}`);
     const experiment = await getExperimentRow(trx, experimentId);
     const rootsInBatch: string[] = [];
     for (const [traceId, spans] of byTrace) {

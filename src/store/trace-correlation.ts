@@ -22,7 +22,9 @@ function matches(
   experimentIds: number[],
 ): RawBuilder<SqlBool> {
   const conditions = traceFilterConditions(sqlFlavour(db), filter, experimentIds);
-  return conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : sql<SqlBool>`1`;
+  return conditions.length
+    ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})`
+    : sql<SqlBool>`1 = 1`;
 }
 
 export async function traceCorrelationCounts(

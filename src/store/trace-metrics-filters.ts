@@ -4,13 +4,7 @@
 // source run also matches a trace linked to that run, any other key is a metadata row.
 import { sql } from 'kysely';
 import { pyFloat } from '../search/python-repr.js';
-import {
-  finiteFloatOf,
-  jsonFiniteFloat,
-  jsonTokenCount,
-  tokenCountOf,
-  type Sql,
-} from './trace-json-sql.js';
+import { finiteFloatOf, tokenCountOf, type JsonSql, type Sql } from './trace-json-sql.js';
 
 const TOKEN_KEYS = [
   'input_tokens',
@@ -27,7 +21,7 @@ interface AnalyticsKey {
   /** The Python converter MLflow applies when it fills the column. */
   convert: (value: unknown) => number | undefined;
   /** The SQL reading the same column out of the stored metadata JSON. */
-  column: (json: Sql, item: string) => Sql;
+  column: (j: JsonSql, json: Sql, item: string) => Sql;
   /** How json.dumps writes a converted value. */
   dump: (value: number) => string;
 }
@@ -36,13 +30,13 @@ const ANALYTICS: Record<string, AnalyticsKey> = {
   'mlflow.trace.tokenUsage': {
     items: TOKEN_KEYS,
     convert: tokenCountOf,
-    column: jsonTokenCount,
+    column: (j, json, item) => j.tokenCount(json, item),
     dump: String,
   },
   'mlflow.trace.cost': {
     items: COST_KEYS,
     convert: finiteFloatOf,
-    column: jsonFiniteFloat,
+    column: (j, json, item) => j.finiteFloat(json, item),
     dump: pyFloat,
   },
 };
@@ -60,7 +54,7 @@ function parseJson(text: string): unknown {
  * matches only if the filter value is exactly that normal form's json.dumps; then every column
  * must equal it (the ones it lacks must be empty).
  */
-function analyticsFilter(key: string, analytics: AnalyticsKey, value: string): Sql {
+function analyticsFilter(key: string, analytics: AnalyticsKey, value: string, j: JsonSql): Sql {
   const parsed = parseJson(value);
   const normal = new Map<string, number>();
   if (
@@ -78,16 +72,16 @@ function analyticsFilter(key: string, analytics: AnalyticsKey, value: string): S
   const canonical = `{${[...normal].map(([k, v]) => `${JSON.stringify(k)}: ${analytics.dump(v)}`).join(', ')}}`;
   if (normal.size === 0 || value !== canonical) return sql`0 = 1`;
   const columns = analytics.items.map((item) => {
-    const column = analytics.column(sql`m.value`, item);
+    const column = analytics.column(j, sql`m.value`, item);
     return normal.has(item) ? sql`${column} = ${normal.get(item)!}` : sql`${column} is null`;
   });
   return sql`exists (select 1 from trace_request_metadata m where m.request_id = t.request_id
     and m.key = ${key} and ${sql.join(columns, sql` and `)})`;
 }
 
-export function metadataFilter(key: string, value: string): Sql {
+export function metadataFilter(key: string, value: string, j: JsonSql): Sql {
   const analytics = Object.hasOwn(ANALYTICS, key) ? ANALYTICS[key] : undefined;
-  if (analytics) return analyticsFilter(key, analytics, value);
+  if (analytics) return analyticsFilter(key, analytics, value, j);
   const row = sql`exists (select 1 from trace_request_metadata m where m.request_id = t.request_id
     and m.key = ${key} and m.value = ${value})`;
   if (key !== 'mlflow.sourceRun') return row;

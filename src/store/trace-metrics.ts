@@ -14,14 +14,8 @@ import {
   type MetricViewType,
 } from './trace-metrics-config.js';
 import { metadataFilter } from './trace-metrics-filters.js';
-import {
-  assessmentAggregate,
-  jsonFiniteFloat,
-  jsonTokenCount,
-  spanAttributeText,
-  spanModelDimension,
-  type Sql,
-} from './trace-json-sql.js';
+import { jsonSqlFor, type JsonSql, type Sql } from './trace-json-sql.js';
+import { sqlFlavour } from '../search/sql-compare.js';
 
 export interface TraceMetricsQuery {
   /** As sent; parsed after the request's other checks, in MLflow's order. */
@@ -91,7 +85,7 @@ const metadataValue = (alias: string, key: string): Sql =>
   sql`left join trace_request_metadata ${sql.raw(alias)}
     on ${sql.ref(`${alias}.request_id`)} = t.request_id and ${sql.ref(`${alias}.key`)} = ${key}`;
 
-function tracesPlan(metric: string, dimensions: string[]): ViewPlan {
+function tracesPlan(metric: string, dimensions: string[], j: JsonSql): ViewPlan {
   let from: Sql = sql`trace_info t`;
   let value: Sql;
   if (metric === 'trace_count') value = sql`t.request_id`;
@@ -101,7 +95,7 @@ function tracesPlan(metric: string, dimensions: string[]): ViewPlan {
     value = sql`se.value`;
   } else {
     from = sql`${from} ${metadataValue('tu', TOKEN_USAGE_KEY)}`;
-    value = jsonTokenCount(sql`tu.value`, metric);
+    value = j.tokenCount(sql`tu.value`, metric);
   }
   return {
     from,
@@ -122,7 +116,7 @@ const SPAN_MODEL_ATTRIBUTES: Record<string, string> = {
   span_model_provider: 'mlflow.llm.provider',
 };
 
-function spansPlan(metric: string, dimensions: string[]): ViewPlan {
+function spansPlan(metric: string, dimensions: string[], j: JsonSql): ViewPlan {
   const cost = COST_METRICS.includes(metric);
   const needsContent = cost || dimensions.some((d) => d in SPAN_MODEL_ATTRIBUTES);
   const content = needsContent
@@ -134,14 +128,14 @@ function spansPlan(metric: string, dimensions: string[]): ViewPlan {
       : metric === 'latency'
         ? // Integer division: whole milliseconds, as MLflow's `//`.
           sql`(s.end_time_unix_nano - s.start_time_unix_nano) / 1000000`
-        : jsonFiniteFloat(spanAttributeText(sql`c.content`, LLM_COST), metric);
+        : j.finiteFloat(j.spanAttributeText(sql`c.content`, LLM_COST), metric);
   return {
     from: sql`trace_info t join spans s on s.trace_id = t.request_id ${content}`,
     value,
     dimensions: dimensions.map((d) =>
       d in SPAN_COLUMNS
         ? sql.raw(SPAN_COLUMNS[d])
-        : spanModelDimension(sql`c.content`, SPAN_MODEL_ATTRIBUTES[d]),
+        : j.spanModelDimension(sql`c.content`, SPAN_MODEL_ATTRIBUTES[d]),
     ),
     bucketTime: sql`(s.start_time_unix_nano / (1000000 + 0.0))`,
     // Span counts and latencies keep MLflow's trace-time range; costs use the span's own start.
@@ -149,10 +143,10 @@ function spansPlan(metric: string, dimensions: string[]): ViewPlan {
   };
 }
 
-function assessmentsPlan(metric: string, dimensions: string[]): ViewPlan {
+function assessmentsPlan(metric: string, dimensions: string[], j: JsonSql): ViewPlan {
   return {
     from: sql`assessments a join trace_info t on t.request_id = a.trace_id`,
-    value: metric === 'assessment_count' ? sql`a.assessment_id` : assessmentAggregate('a'),
+    value: metric === 'assessment_count' ? sql`a.assessment_id` : j.assessmentAggregate('a'),
     dimensions: dimensions.map((d) => (d === 'assessment_name' ? sql`a.name` : sql`a.value`)),
     bucketTime: sql`t.timestamp_ms`,
     range: traceTimeRange,
@@ -162,7 +156,7 @@ function assessmentsPlan(metric: string, dimensions: string[]): ViewPlan {
 const SPAN_FILTER_COLUMNS = { name: 's.name', status: 's.status', type: 's.type' };
 const ASSESSMENT_FILTER_COLUMNS = { name: 'a.name', type: 'a.assessment_type' };
 
-function filterCondition(filter: MetricsFilter, view: MetricViewType): Sql {
+function filterCondition(filter: MetricsFilter, view: MetricViewType, j: JsonSql): Sql {
   switch (filter.view) {
     case 'trace':
       if (filter.entity === 'status') return sql`t.status = ${filter.value}`;
@@ -171,7 +165,7 @@ function filterCondition(filter: MetricsFilter, view: MetricViewType): Sql {
         return sql`exists (select 1 from trace_tags k where k.request_id = t.request_id
           and k.key = ${filter.key} and k.value = ${filter.value})`;
       }
-      return metadataFilter(filter.key, filter.value);
+      return metadataFilter(filter.key, filter.value, j);
     case 'span':
       if (view !== 'SPANS') {
         throw MlflowError.invalidParameter(
@@ -189,7 +183,7 @@ function filterCondition(filter: MetricsFilter, view: MetricViewType): Sql {
   }
 }
 
-function aggregateExpression(aggregation: MetricAggregation, metric: string): Sql {
+function aggregateExpression(aggregation: MetricAggregation, metric: string, j: JsonSql): Sql {
   switch (aggregation.type) {
     case 'COUNT':
       return metric === 'session_count' ? sql`count(distinct v)` : sql`count(v)`;
@@ -204,14 +198,15 @@ function aggregateExpression(aggregation: MetricAggregation, metric: string): Sq
     case 'PERCENTILE': {
       // Over the group's values sorted (rank rn of n): index = p/100 * (n - 1), then
       // lower + fraction * (upper - lower), the arithmetic of MLflow's SQLite aggregate.
-      const p = aggregation.percentile!;
+      // In doubles, as SQLite computes it (PostgreSQL would use exact decimals).
+      const p = j.double(sql`${aggregation.percentile!}`);
       const index = sql`((${p} / 100.0) * (n - 1))`;
-      const lower = sql`cast(${index} as integer)`;
-      const at = (rank: Sql) => sql`max(case when rn = 1 + ${rank} then cast(v as real) end)`;
+      const lower = j.truncate(index);
+      const at = (rank: Sql) => sql`max(case when rn = 1 + ${rank} then ${j.double(sql`v`)} end)`;
       const low = at(lower);
-      const high = at(sql`min(${lower} + 1, n - 1)`);
+      const high = at(j.least(sql`${lower} + 1`, sql`n - 1`));
       const groupIndex = sql`((${p} / 100.0) * (max(n) - 1))`;
-      const fraction = sql`(${groupIndex} - cast(${groupIndex} as integer))`;
+      const fraction = sql`(${groupIndex} - ${j.truncate(groupIndex)})`;
       return sql`(${low} + ${fraction} * (${high} - ${low}))`;
     }
   }
@@ -245,17 +240,20 @@ export async function queryTraceMetrics(
     );
   }
   const experimentIds = query.experimentIds.map(parseExperimentId);
+  const j = jsonSqlFor(sqlFlavour(db));
   const plan =
     view === 'TRACES'
-      ? tracesPlan(metricName, dimensions)
+      ? tracesPlan(metricName, dimensions, j)
       : view === 'SPANS'
-        ? spansPlan(metricName, dimensions)
-        : assessmentsPlan(metricName, dimensions);
+        ? spansPlan(metricName, dimensions, j)
+        : assessmentsPlan(metricName, dimensions, j);
   const where: Sql[] = [
     experimentIds.length ? sql`t.experiment_id in (${sql.join(experimentIds)})` : sql`0 = 1`,
   ];
   if (view === 'ASSESSMENTS') where.push(sql`a.valid = 1`);
-  for (const text of query.filters) where.push(filterCondition(parseMetricsFilter(text), view));
+  for (const text of query.filters) {
+    where.push(filterCondition(parseMetricsFilter(text), view, j));
+  }
   where.push(...plan.range(query.startTimeMs, query.endTimeMs));
 
   const groups: Sql[] = [];
@@ -279,7 +277,7 @@ export async function queryTraceMetrics(
         count(*) over (${partition}) as n from kept)`
     : sql``;
   const aggregates = aggregations.map(
-    (a, i) => sql`${aggregateExpression(a, metricName)} as ${sql.ref(`a${i}`)}`,
+    (a, i) => sql`${aggregateExpression(a, metricName, j)} as ${sql.ref(`a${i}`)}`,
   );
   const grouping = groupRefs.length
     ? sql`group by ${sql.join(groupRefs)} order by ${sql.join(groupRefs)}`

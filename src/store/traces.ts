@@ -10,6 +10,7 @@ import { getRun } from './runs.js';
 import { canonicalTraceMetadata } from './trace-analytics.js';
 import { sqliteStatementsOf } from './sqlite-statements.js';
 import { refreshTraceInfoJson } from './trace-info-text.js';
+import { lockOn } from './write-locks.js';
 
 export const TRACE_NAME_TAG = 'mlflow.traceName';
 export const ARTIFACT_LOCATION_TAG = 'mlflow.artifactLocation';
@@ -183,6 +184,7 @@ export async function upsertKeyValues(
 /** StartTraceV3: creates the trace info, or finalizes the one the spans created first. */
 export async function startTrace(db: Kysely<Database>, input: StartTraceInput): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await lockOn(trx, `trace:${input.traceId}`);
     const experiment = await assertExperimentActive(trx, input.experimentId);
     const { [TRACE_NAME_TAG]: traceName, ...tags } = input.tags;
     const existing = await trx

@@ -9,6 +9,7 @@ after a crash.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -22,6 +23,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRACKD_MAIN = REPO_ROOT / "dist" / "src" / "main.js"
+MINIO_SCRIPT = REPO_ROOT / "scripts" / "services" / "minio.sh"
 VENV_BIN = Path(sys.executable).parent
 
 # Environment that keeps the official client quiet and fast to fail in tests: no telemetry, and
@@ -155,10 +157,77 @@ def temp_dir(prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
+def fresh_postgres_database(server_url: str) -> str:
+    """A new, empty database on the PostgreSQL server at `server_url` (a postgresql:// URL of an
+    existing database), for one trackd: project schemas are named after projects, which tests
+    reuse from run to run."""
+    name = f"trackd_{os.getpid()}_{free_port()}_{int(time.time() * 1000) % 10**8}"
+    subprocess.run(
+        ["psql", server_url, "-qc", f'create database "{name}"'], check=True, capture_output=True
+    )
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+_minio: dict[str, str] | None = None
+
+
+def _stop_minio() -> None:
+    if _minio is None:
+        return
+    subprocess.run(["bash", str(MINIO_SCRIPT), "stop", _minio["MINIO_DIR"]], check=False)
+    pid_dir = os.environ.get("CONFORMANCE_PID_DIR")
+    if pid_dir:
+        Path(pid_dir, f"minio-{_minio['MINIO_PID']}.pgid").unlink(missing_ok=True)
+
+
+def s3_artifacts() -> tuple[list[str], dict[str, str]]:
+    """With CONFORMANCE_ARTIFACTS=s3: trackd's flag and environment for artifacts in MinIO (one
+    server for the whole pytest run, from scripts/services/minio.sh, stopped at exit), each
+    trackd under a prefix of its own. Otherwise nothing (the project folders)."""
+    global _minio
+    mode = os.environ.get("CONFORMANCE_ARTIFACTS", "local")
+    if mode == "local":
+        return [], {}
+    if mode != "s3":
+        raise RuntimeError(f"CONFORMANCE_ARTIFACTS must be 'local' or 's3', not {mode!r}")
+    if _minio is None:
+        started = subprocess.run(
+            ["bash", str(MINIO_SCRIPT), "start", "--bucket", "conformance"],
+            capture_output=True,
+            text=True,
+        )
+        if started.returncode != 0:
+            raise RuntimeError(f"MinIO did not start (minio.sh start):\n{started.stderr}")
+        out = started.stdout
+        _minio = dict(line.split("=", 1) for line in out.strip().splitlines())
+        atexit.register(_stop_minio)
+        pid_dir = os.environ.get("CONFORMANCE_PID_DIR")
+        if pid_dir:
+            # Same format as the servers' files: MinIO leads its own process group (setsid).
+            Path(pid_dir, f"minio-{_minio['MINIO_PID']}.pgid").write_text(
+                f"{_minio['MINIO_PID']}\n{_minio['MINIO_DIR']}\n"
+            )
+    env = {
+        name: _minio[name]
+        for name in (
+            "TRACKD_S3_ENDPOINT_URL",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_REGION",
+        )
+    }
+    prefix = f"trackd-{os.getpid()}-{free_port()}"
+    return ["--artifacts-destination", f"s3://{_minio['TRACKD_TEST_S3_BUCKET']}/{prefix}"], env
+
+
 def trackd_server(
     data_root: Path | None = None, extra_args: list[str] | None = None, env: dict | None = None
 ) -> ServerProcess:
-    """Our built server (dist/src/main.js) with a fresh data dir."""
+    """Our built server (dist/src/main.js) with a fresh data dir. With CONFORMANCE_PG_URL set (a
+    PostgreSQL server, e.g. from scripts/services/postgres.sh), its metadata goes to a fresh
+    database there instead of SQLite files; with CONFORMANCE_ARTIFACTS=s3, its artifacts go to
+    MinIO (see s3_artifacts)."""
     if not TRACKD_MAIN.exists():
         raise RuntimeError(f"{TRACKD_MAIN} is missing: run `npm run build` first")
     node = shutil.which("node")
@@ -166,6 +235,10 @@ def trackd_server(
         raise RuntimeError("node is not on PATH")
     work = data_root or temp_dir("trackd-conformance-")
     data_dir = work / "projects"
+    backend: list[str] = []
+    if os.environ.get("CONFORMANCE_PG_URL"):
+        backend = ["--backend-store-uri", fresh_postgres_database(os.environ["CONFORMANCE_PG_URL"])]
+    artifact_args, artifact_env = s3_artifacts()
 
     def argv(port: int) -> list[str]:
         return [
@@ -178,10 +251,12 @@ def trackd_server(
             str(port),
             "--data-dir",
             str(data_dir),
+            *backend,
+            *artifact_args,
             *(extra_args or []),
         ]
 
-    return ServerProcess("trackd", argv, work, env)
+    return ServerProcess("trackd", argv, work, {**artifact_env, **(env or {})})
 
 
 def mlflow_server(

@@ -34,7 +34,7 @@ describe('ProjectRegistry', () => {
     await registry.with('team-a', true, async () => undefined);
     expect(fs.existsSync(path.join(dataDir, 'team-a', 'mlflow.db'))).toBe(true);
     expect(fs.statSync(path.join(dataDir, 'team-a', 'artifacts')).isDirectory()).toBe(true);
-    expect(registry.list()).toEqual(['default', 'team-a']);
+    expect(await registry.list()).toEqual(['default', 'team-a']);
   });
 
   it('opens databases in WAL mode with foreign keys on', async () => {
@@ -74,6 +74,6 @@ describe('ProjectRegistry', () => {
     await registry.create('team-a');
     await registry.delete('team-a');
     expect(fs.existsSync(path.join(dataDir, 'team-a'))).toBe(false);
-    expect(registry.list()).toEqual(['default']);
+    expect(await registry.list()).toEqual(['default']);
   });
 });

@@ -31,8 +31,8 @@ async function workspaceJson(
   };
 }
 
-function assertExists(projects: ProjectRegistry, name: string): void {
-  if (name !== DEFAULT_PROJECT && !projects.exists(name)) {
+async function assertExists(projects: ProjectRegistry, name: string): Promise<void> {
+  if (name !== DEFAULT_PROJECT && !(await projects.exists(name))) {
     throw MlflowError.notFound(`Workspace '${name}' not found`);
   }
 }
@@ -61,7 +61,7 @@ export const workspaceEndpoints = [
     handler: async (_input, { projects, canRead }) => {
       // Each caller sees the projects it may read.
       const names: string[] = [];
-      for (const name of projects.list()) if (await canRead(name)) names.push(name);
+      for (const name of await projects.list()) if (await canRead(name)) names.push(name);
       return { workspaces: await Promise.all(names.map((name) => workspaceJson(projects, name))) };
     },
   }),
@@ -86,7 +86,7 @@ export const workspaceEndpoints = [
         );
       }
       validateProjectName(input.name);
-      if (projects.exists(input.name)) {
+      if (await projects.exists(input.name)) {
         throw new MlflowError(
           'RESOURCE_ALREADY_EXISTS',
           `Workspace '${input.name}' already exists.`,
@@ -109,7 +109,7 @@ export const workspaceEndpoints = [
     response: workspaceResponse,
     handler: async (input, { projects }) => {
       validateProjectName(input.workspace_name);
-      assertExists(projects, input.workspace_name);
+      await assertExists(projects, input.workspace_name);
       return { workspace: await workspaceJson(projects, input.workspace_name) };
     },
   }),
@@ -135,7 +135,7 @@ export const workspaceEndpoints = [
           'default_artifact_root cannot be set: a project stores its artifacts in its own folder.',
         );
       }
-      assertExists(projects, name);
+      await assertExists(projects, name);
       if (name === DEFAULT_PROJECT) await projects.create(name);
       const settings = await projects.readSettings(name);
       if (input.description !== undefined) settings.description = input.description;
@@ -174,7 +174,7 @@ export const workspaceEndpoints = [
           'Deletion mode SET_DEFAULT is not supported: each project is a separate database. Use RESTRICT or CASCADE.',
         );
       }
-      assertExists(projects, name);
+      await assertExists(projects, name);
       if (mode === 'RESTRICT') {
         const held = await projects.with(name, false, (ctx) => countProjectContents(ctx.db));
         const [table, count] = held.experiments
