@@ -17,6 +17,17 @@ interface AuthMode {
   fields: Field[];
 }
 
+/** AWS providers' mode using the server's own credentials (optionally assuming a role). */
+const AWS_DEFAULT_CHAIN: AuthMode = {
+  displayName: 'Default Credential Chain',
+  description: "The server's own AWS credentials (environment, instance profile, …)",
+  fields: [
+    { name: 'aws_role_name', description: 'ARN of a role to assume (optional)', required: false },
+    { name: 'aws_session_name', description: 'Session name for the assumed role', required: false },
+    { name: 'aws_region_name', description: 'AWS region, e.g. us-east-1', required: false },
+  ],
+};
+
 /** Providers with more than the plain API key (+ optional base URL); the first mode is the default. */
 const AUTH_MODES: Record<string, Record<string, AuthMode>> = {
   bedrock: {
@@ -45,23 +56,7 @@ const AUTH_MODES: Record<string, Record<string, AuthMode>> = {
         { name: 'aws_region_name', description: 'AWS region, e.g. us-east-1', required: false },
       ],
     },
-    default_chain: {
-      displayName: 'Default Credential Chain',
-      description: "The server's own AWS credentials (environment, instance profile, …)",
-      fields: [
-        {
-          name: 'aws_role_name',
-          description: 'ARN of a role to assume (optional)',
-          required: false,
-        },
-        {
-          name: 'aws_session_name',
-          description: 'Session name for the assumed role',
-          required: false,
-        },
-        { name: 'aws_region_name', description: 'AWS region, e.g. us-east-1', required: false },
-      ],
-    },
+    default_chain: AWS_DEFAULT_CHAIN,
   },
   azure: {
     api_key: {
@@ -132,23 +127,7 @@ const AUTH_MODES: Record<string, Record<string, AuthMode>> = {
         { name: 'aws_region_name', description: 'AWS region' },
       ],
     },
-    default_chain: {
-      displayName: 'Default Credential Chain',
-      description: "The server's own AWS credentials (environment, instance profile, …)",
-      fields: [
-        {
-          name: 'aws_role_name',
-          description: 'ARN of a role to assume (optional)',
-          required: false,
-        },
-        {
-          name: 'aws_session_name',
-          description: 'Session name for the assumed role',
-          required: false,
-        },
-        { name: 'aws_region_name', description: 'AWS region, e.g. us-east-1', required: false },
-      ],
-    },
+    default_chain: AWS_DEFAULT_CHAIN,
   },
 };
 
