@@ -13,14 +13,13 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Artifacts } from '../../src/artifacts/artifact-backend.js';
 import { parseArtifactPath } from '../../src/artifacts/safe-path.js';
-import { eventually } from '../support/live-server.js';
+import { eventually, type LiveServer } from '../support/live-server.js';
 import {
   MINIO_START_TIMEOUT_MS,
   minioSkipReason,
   startMinio,
   startS3Server,
   type Minio,
-  type S3LiveServer,
 } from '../support/minio.js';
 import { multipartForm } from '../support/multipart-form.js';
 
@@ -33,7 +32,7 @@ const skip = minioSkipReason();
 if (skip) console.warn(`skipping the S3 artifact tests: ${skip}`);
 
 let minio: Minio;
-let s: S3LiveServer;
+let s: LiveServer;
 
 beforeAll(async () => {
   if (skip) return;

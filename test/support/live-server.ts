@@ -9,7 +9,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type ConfigFlags } from '../../src/config.js';
+import type { ProjectRegistry } from '../../src/store/projects.js';
 
 export interface RawResponse {
   status: number;
@@ -28,6 +29,7 @@ export interface RequestOptions {
 export interface LiveServer {
   port: number;
   dataDir: string;
+  projects: ProjectRegistry;
   request(method: string, rawPath: string, options?: RequestOptions): Promise<RawResponse>;
   /** Sends a JSON body (POST/PUT/PATCH) or nothing, and expects a JSON answer. */
   json(method: string, rawPath: string, body?: unknown): Promise<RawResponse>;
@@ -69,9 +71,13 @@ export function rawRequest(
   });
 }
 
-export async function startLiveServer(): Promise<LiveServer> {
+/** The app on 127.0.0.1 (ephemeral port) with a fresh data dir, the given flags and environment. */
+export async function startLiveServer(
+  flags: ConfigFlags = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<LiveServer> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trackd-live-'));
-  const { app, close } = await createApp(loadConfig({ dataDir }, {}));
+  const { app, close, projects } = await createApp(loadConfig({ ...flags, dataDir }, env));
   const server = await new Promise<http.Server>((resolve, reject) => {
     const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });
@@ -79,6 +85,7 @@ export async function startLiveServer(): Promise<LiveServer> {
   return {
     port,
     dataDir,
+    projects,
     request: (method, rawPath, options) => rawRequest(port, method, rawPath, options),
     json: (method, rawPath, body) =>
       rawRequest(port, method, rawPath, {

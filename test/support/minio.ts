@@ -2,16 +2,10 @@
 // on first use), and trackd listening on 127.0.0.1 with its artifacts in a bucket of it.
 // Without a MinIO binary the S3 tests are skipped, unless CI is set: then they build it and run.
 import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createApp } from '../../src/app.js';
-import { loadConfig, type ConfigFlags } from '../../src/config.js';
-import type { ProjectRegistry } from '../../src/store/projects.js';
-import { rawRequest, type LiveServer } from './live-server.js';
+import type { ConfigFlags } from '../../src/config.js';
+import { startLiveServer, type LiveServer } from './live-server.js';
 
 const SCRIPT = path.resolve(import.meta.dirname, '../../scripts/services/minio.sh');
 /** `go install` takes about 5 minutes on a fresh machine. */
@@ -95,41 +89,14 @@ export async function startMinio(bucket = 'trackd-test'): Promise<Minio> {
   };
 }
 
-export interface S3LiveServer extends LiveServer {
-  projects: ProjectRegistry;
-}
-
 /** trackd on 127.0.0.1 (ephemeral port) with its artifacts at `destination` on `minio`. */
-export async function startS3Server(
+export function startS3Server(
   minio: Minio,
   destination: string,
   flags: ConfigFlags = {},
-): Promise<S3LiveServer> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trackd-s3-'));
-  const config = loadConfig(
-    { ...flags, dataDir, artifactsDestination: destination },
+): Promise<LiveServer> {
+  return startLiveServer(
+    { ...flags, artifactsDestination: destination },
     { TRACKD_S3_ENDPOINT_URL: minio.endpoint, AWS_REGION: minio.env.AWS_REGION },
   );
-  const { app, close, projects } = await createApp(config);
-  const server = await new Promise<http.Server>((resolve, reject) => {
-    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    dataDir,
-    projects,
-    request: (method, rawPath, options) => rawRequest(port, method, rawPath, options),
-    json: (method, rawPath, body) =>
-      rawRequest(port, method, rawPath, {
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }),
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await close();
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
