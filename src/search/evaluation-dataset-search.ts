@@ -80,7 +80,7 @@ function toClause(raw: RawComparison): Clause {
 
 function condition(flavour: SqlFlavour, clause: Clause) {
   const column = sql.ref(`evaluation_datasets.${clause.key}`);
-  if (clause.kind === 'number') return compareNumber(column, clause.op, clause.value);
+  if (clause.kind === 'number') return compareNumber(flavour, column, clause.op, clause.value);
   if (clause.kind === 'text') return compareText(flavour, column, clause.op, clause.value);
   const match = compareText(flavour, sql.ref('t.value'), clause.op, clause.value);
   return sql<SqlBool>`exists (select 1 from evaluation_dataset_tags t

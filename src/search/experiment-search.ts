@@ -35,7 +35,7 @@ function experimentCondition(
       const { comparator, ids } = clause;
       if (comparator === 'IN') return (eb) => eb('experiments.experiment_id', 'in', ids);
       if (comparator === 'NOT IN') return (eb) => eb('experiments.experiment_id', 'not in', ids);
-      return () => compareNumber(sql.ref('experiments.experiment_id'), comparator, ids[0]);
+      return () => compareNumber(flavour, sql.ref('experiments.experiment_id'), comparator, ids[0]);
     }
     case 'name':
       return () =>
@@ -43,7 +43,12 @@ function experimentCondition(
     case 'creation_time':
     case 'last_update_time':
       return () =>
-        compareNumber(sql.ref(`experiments.${clause.field}`), clause.comparator, clause.value);
+        compareNumber(
+          flavour,
+          sql.ref(`experiments.${clause.field}`),
+          clause.comparator,
+          clause.value,
+        );
     case 'tag-presence': {
       const { key, comparator } = clause;
       return (eb) => {

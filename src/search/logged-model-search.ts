@@ -74,16 +74,17 @@ function condition(
       const { comparator, value } = clause;
       if (comparator === 'IN') return (eb) => eb(column, 'in', value);
       if (comparator === 'NOT IN') return (eb) => eb(column, 'not in', value);
-      return () => compareNumber(sql.ref(column), comparator, value[0]);
+      return () => compareNumber(flavour, sql.ref(column), comparator, value[0]);
     }
     case 'attribute': {
       const column = sql.ref(`logged_models.${clause.key}`);
       return typeof clause.value === 'number'
-        ? () => compareNumber(column, clause.comparator, clause.value as number)
+        ? () => compareNumber(flavour, column, clause.comparator, clause.value as number)
         : () => compareText(flavour, column, clause.comparator, clause.value as string | string[]);
     }
     case 'metric': {
       const match = compareNumber(
+        flavour,
         sql.ref('logged_model_metrics.metric_value'),
         clause.comparator,
         clause.value,

@@ -59,7 +59,7 @@ function clauseSql(
   const column = (name: string) => sql.ref(`${table}.${name}`);
   switch (clause.kind) {
     case 'number':
-      return compareNumber(column(clause.column), clause.comparator, clause.value);
+      return compareNumber(flavour, column(clause.column), clause.comparator, clause.value);
     case 'text':
       return compareText(flavour, column(clause.column), clause.comparator, clause.value);
     case 'tag': {

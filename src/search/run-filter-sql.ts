@@ -43,14 +43,19 @@ export function attributeColumn(key: string): string {
   return column;
 }
 
-function metricRunIds(key: string, comparator: string, value: number): RunIdSet {
+function metricRunIds(
+  flavour: SqlFlavour,
+  key: string,
+  comparator: string,
+  value: number,
+): RunIdSet {
   const column = sql.ref('latest_metrics.value');
   // NaN is stored as 0 with is_nan = 1. Every comparison with NaN is false except `!=`, so the
   // stored 0 must never satisfy a filter, and a NaN always satisfies `!=`.
   const matches =
     comparator === '!='
-      ? sql<SqlBool>`(${compareNumber(column, comparator, value)} OR latest_metrics.is_nan = 1)`
-      : sql<SqlBool>`(${compareNumber(column, comparator, value)} AND latest_metrics.is_nan = 0)`;
+      ? sql<SqlBool>`(${compareNumber(flavour, column, comparator, value)} OR latest_metrics.is_nan = 1)`
+      : sql<SqlBool>`(${compareNumber(flavour, column, comparator, value)} AND latest_metrics.is_nan = 0)`;
   return (eb) =>
     eb
       .selectFrom('latest_metrics')
@@ -132,6 +137,7 @@ export function runFilter(flavour: SqlFlavour, clause: RunClause): RunFilter {
       return {
         condition: () =>
           compareNumber(
+            flavour,
             sql.ref(`runs.${attributeColumn(key)}`),
             comparator,
             clause.value as number,
@@ -153,7 +159,7 @@ export function runFilter(flavour: SqlFlavour, clause: RunClause): RunFilter {
           ),
       };
     case 'metric':
-      return { runIds: metricRunIds(key, comparator, Number(clause.value)) };
+      return { runIds: metricRunIds(flavour, key, comparator, Number(clause.value)) };
     case 'parameter':
       return keyValueFilter(flavour, 'params', key, comparator, clause.value as string | null);
     case 'tag':

@@ -41,17 +41,34 @@ const NUMERIC_OPERATORS: Record<string, string> = {
   '<=': '<=',
 };
 
+/** A text SQLite reads as a number when it meets a column of numeric affinity. */
+const SQLITE_NUMERIC_TEXT = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 /**
  * `column <op> value` for the comparators MLflow allows on numbers. A text value is bound as text,
- * as MLflow binds it: the database then decides how it compares with the column.
+ * as MLflow binds it, and answers as it does on SQLite, the store MLflow's tests pin: against a
+ * table column a text that reads as a number is that number; any other text, and any text
+ * against a computed expression (`computed`, which has no affinity), sorts after every number.
+ * SQLite does that itself; elsewhere the same answer is spelled out (PostgreSQL would instead
+ * refuse a text that is not a number).
  */
 export function compareNumber(
+  flavour: SqlFlavour,
   column: Expression<unknown>,
   comparator: string,
   value: number | string,
+  computed = false,
 ): RawBuilder<SqlBool> {
   const operator = NUMERIC_OPERATORS[comparator];
   if (!operator) throw new Error(`unsupported numeric comparator ${comparator}`);
+  if (typeof value === 'string' && flavour !== 'sqlite') {
+    if (!computed && SQLITE_NUMERIC_TEXT.test(value)) {
+      return sql<SqlBool>`${column} ${sql.raw(operator)} ${Number(value)}`;
+    }
+    // Every number is less than any text; a NULL column still matches nothing.
+    const numberIsLess = operator === '<' || operator === '<=' || operator === '<>';
+    return numberIsLess ? sql<SqlBool>`${column} IS NOT NULL` : sql<SqlBool>`1 = 0`;
+  }
   return sql<SqlBool>`${column} ${sql.raw(operator)} ${value}`;
 }
 

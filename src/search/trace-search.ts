@@ -56,7 +56,7 @@ function assessmentMatch(
   const base = sql`a.assessment_type = ${clause.type} and a.name = ${clause.name} and a.valid = 1`;
   if (comparator === 'IS NULL' || comparator === 'IS NOT NULL') return sql<SqlBool>`${base}`;
   if (typeof value === 'number') {
-    const match = compareNumber(sql.ref('a.aggregate_value'), comparator, value);
+    const match = compareNumber(flavour, sql.ref('a.aggregate_value'), comparator, value);
     return sql<SqlBool>`${base} and a.is_numeric_value = 1 and ${match}`;
   }
   const text = String(value);
@@ -150,9 +150,11 @@ function condition(
   switch (clause.kind) {
     case 'number':
       return compareNumber(
+        flavour,
         numericColumn(clause.column, unindexed),
         clause.comparator,
         clause.value,
+        clause.column === 'end_time_ms',
       );
     case 'text':
       return compareText(flavour, sql.ref(`t.${clause.column}`), clause.comparator, clause.value);
