@@ -8,12 +8,15 @@ import { loadConfig } from './config.js';
 import { validateProjectName } from './http/project-scope.js';
 import { ServerStore } from './store/server/server-store.js';
 
-interface DataDirFlag {
+/** Where the server store is: the data root's server.db, or a PostgreSQL backend store. */
+interface StoreFlags {
   dataDir?: string;
+  backendStoreUri?: string;
 }
 
-async function withAccounts<T>(flags: DataDirFlag, use: (a: Accounts) => Promise<T>): Promise<T> {
-  const store = await ServerStore.open(loadConfig({ dataDir: flags.dataDir }).dataDir);
+async function withAccounts<T>(flags: StoreFlags, use: (a: Accounts) => Promise<T>): Promise<T> {
+  const { dataDir, backendStoreUri } = flags;
+  const store = await ServerStore.open(loadConfig({ dataDir, backendStoreUri }));
   try {
     return await use(new Accounts(store));
   } finally {
@@ -45,6 +48,10 @@ function date(ms: number | null): string {
 
 export function addAdminCommands(program: Command): void {
   const dataDir = ['--data-dir <dir>', 'data root (env TRACKD_DATA_DIR)'] as const;
+  const backendStore = [
+    '--backend-store-uri <uri>',
+    'postgresql://… when the server runs on PostgreSQL (env TRACKD_BACKEND_STORE_URI)',
+  ] as const;
 
   const users = program.command('users').description('manage users');
   users
@@ -53,8 +60,9 @@ export function addAdminCommands(program: Command): void {
     .option('--admin', 'make the user a server admin')
     .option('--no-password', 'a user who signs in with tokens or through the identity proxy only')
     .option(...dataDir)
+    .option(...backendStore)
     .action(
-      async (username: string, flags: DataDirFlag & { admin?: boolean; password: boolean }) => {
+      async (username: string, flags: StoreFlags & { admin?: boolean; password: boolean }) => {
         const password = flags.password ? await readPassword('Password: ') : null;
         await withAccounts(flags, (a) => a.addUser(username, password, flags.admin ?? false));
         console.log(`added ${flags.admin ? 'admin ' : ''}user ${username}`);
@@ -64,7 +72,8 @@ export function addAdminCommands(program: Command): void {
     .command('list')
     .description('list users and their roles')
     .option(...dataDir)
-    .action(async (flags: DataDirFlag) => {
+    .option(...backendStore)
+    .action(async (flags: StoreFlags) => {
       await withAccounts(flags, async (a) => {
         for (const user of await a.store.listUsers()) {
           const roles = (await a.store.rolesOf(user.id)).map((r) => `${r.project}:${r.role}`);
@@ -78,7 +87,8 @@ export function addAdminCommands(program: Command): void {
     .command('passwd <username>')
     .description("set a user's password (read from standard input)")
     .option(...dataDir)
-    .action(async (username: string, flags: DataDirFlag) => {
+    .option(...backendStore)
+    .action(async (username: string, flags: StoreFlags) => {
       const password = await readPassword('New password: ');
       await withAccounts(flags, (a) => a.setPassword(username, password));
       console.log(`password of ${username} changed`);
@@ -87,7 +97,8 @@ export function addAdminCommands(program: Command): void {
     .command('remove <username>')
     .description('remove a user with its tokens and roles')
     .option(...dataDir)
-    .action(async (username: string, flags: DataDirFlag) => {
+    .option(...backendStore)
+    .action(async (username: string, flags: StoreFlags) => {
       await withAccounts(flags, (a) => a.removeUser(username));
       console.log(`removed user ${username}`);
     });
@@ -101,10 +112,11 @@ export function addAdminCommands(program: Command): void {
     .option('--project <project>', 'limit the token to one project')
     .option('--expires-days <days>', 'days until it expires (default: never)')
     .option(...dataDir)
+    .option(...backendStore)
     .action(
       async (
         username: string,
-        flags: DataDirFlag & {
+        flags: StoreFlags & {
           name: string;
           scope: string;
           project?: string;
@@ -129,7 +141,8 @@ export function addAdminCommands(program: Command): void {
     .description('list tokens (never their secrets)')
     .option('--user <username>', "only this user's tokens")
     .option(...dataDir)
-    .action(async (flags: DataDirFlag & { user?: string }) => {
+    .option(...backendStore)
+    .action(async (flags: StoreFlags & { user?: string }) => {
       await withAccounts(flags, async (a) => {
         const user = flags.user === undefined ? undefined : await a.store.getUser(flags.user);
         for (const t of await a.store.listTokens(user?.id)) {
@@ -152,7 +165,8 @@ export function addAdminCommands(program: Command): void {
     .command('revoke <token-id>')
     .description('revoke a token by its id (the part after trkd_) or its whole text')
     .option(...dataDir)
-    .action(async (tokenId: string, flags: DataDirFlag) => {
+    .option(...backendStore)
+    .action(async (tokenId: string, flags: StoreFlags) => {
       const id = parseToken(tokenId)?.publicId ?? tokenId;
       const revoked = await withAccounts(flags, (a) => a.store.revokeToken(id));
       if (!revoked) throw new Error(`no active token ${id}`);
@@ -163,7 +177,8 @@ export function addAdminCommands(program: Command): void {
     .command('grant <username> <project> <role>')
     .description("set a user's role in a project: read, edit, manage, or none to remove it")
     .option(...dataDir)
-    .action(async (username: string, project: string, role: string, flags: DataDirFlag) => {
+    .option(...backendStore)
+    .action(async (username: string, project: string, role: string, flags: StoreFlags) => {
       validateProjectName(project);
       await withAccounts(flags, (a) => a.grant(username, project, role));
       console.log(`${username}: ${role} in ${project}`);

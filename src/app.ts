@@ -46,7 +46,7 @@ function serviceRoutes(): Router {
 
 export async function createApp(config: Config, logger: Logger = silentLogger()): Promise<App> {
   const projects = new ProjectRegistry(config.dataDir, config.maxOpenProjects, config);
-  const serverStore = await ServerStore.open(config.dataDir);
+  const serverStore = await ServerStore.open(config);
   const authenticator = new Authenticator(serverStore, config);
   projects.onDeleted = (name) => serverStore.forgetProject(name);
   const accounts = new Accounts(serverStore);

@@ -1,11 +1,16 @@
 // The server store's first tables: users (password hashes only), personal access tokens (the
 // secret's hash only) and per-project roles. Deleting a user takes its tokens and roles with it.
-import type { Kysely } from 'kysely';
+import type { ColumnDefinitionBuilder, Kysely } from 'kysely';
+import { isSqlite } from '../project/dialect.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // SQLite's AUTOINCREMENT never reuses a deleted id; PostgreSQL's serial never does either.
+  const idType = isSqlite(db) ? 'integer' : 'serial';
+  const id = (c: ColumnDefinitionBuilder) =>
+    isSqlite(db) ? c.primaryKey().autoIncrement() : c.primaryKey();
   await db.schema
     .createTable('users')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('username', 'text', (c) => c.notNull().unique())
     // Null for users who never sign in with a password (tokens only, or an identity proxy).
     .addColumn('password_hash', 'text')
@@ -14,7 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createTable('tokens')
-    .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', idType, id)
     .addColumn('public_id', 'text', (c) => c.notNull().unique())
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull())

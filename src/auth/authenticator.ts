@@ -49,6 +49,8 @@ function plainAddress(address: string): string {
  * How long a resolved caller or role is reused without asking the server store again. Changes
  * made through this server (REST) apply at once; the CLI's, written by another process, within
  * this time. Each lookup is a read transaction on server.db, a tenth of a log-metric request.
+ * A store shared with other servers (replicas on PostgreSQL) is never cached: a token revoked
+ * through one replica is refused by the next request to any of them.
  */
 const CACHE_MS = 1000;
 const CACHE_ENTRIES = 10_000;
@@ -92,6 +94,7 @@ export class Authenticator {
   }
 
   private fresh<T>(cache: Map<string, Cached<T>>, key: string): T | undefined {
+    if (this.store.shared) return undefined;
     const hit = cache.get(key);
     if (!hit) return undefined;
     if (hit.version === this.store.version && hit.until > Date.now()) return hit.value;
@@ -100,6 +103,7 @@ export class Authenticator {
   }
 
   private remember<T>(cache: Map<string, Cached<T>>, key: string, value: T): void {
+    if (this.store.shared) return;
     if (cache.size >= CACHE_ENTRIES) cache.clear();
     cache.set(key, { value, version: this.store.version, until: Date.now() + CACHE_MS });
   }

@@ -2,6 +2,7 @@
 // server store has no admin yet. Later starts leave users alone (change passwords with
 // `trackd users passwd`); the password is never printed or logged.
 import type { Config } from '../config.js';
+import { MlflowError } from '../errors.js';
 import type { ServerStore } from '../store/server/server-store.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
 
@@ -22,7 +23,13 @@ export async function ensureAdmin(
     await store.setPasswordHash(adminUsername, passwordHash);
     await store.setAdmin(adminUsername, true);
   } else {
-    await store.createUser({ username: adminUsername, passwordHash, isAdmin: true });
+    try {
+      await store.createUser({ username: adminUsername, passwordHash, isAdmin: true });
+    } catch (err) {
+      // Replicas on one PostgreSQL database start together: another one made the admin first.
+      if (err instanceof MlflowError && err.code === 'RESOURCE_ALREADY_EXISTS') return 'exists';
+      throw err;
+    }
   }
   return 'created';
 }

@@ -16,6 +16,7 @@ import {
 import type { ArtifactStore } from '../artifacts/artifact-store.js';
 import { MlflowError } from '../errors.js';
 import { PostgresProjectDatabases } from './postgres/project-databases.js';
+import { isPostgresUri } from './postgres/connection.js';
 import {
   migrateToLatest,
   SqliteProjectDatabases,
@@ -74,13 +75,12 @@ export class ProjectRegistry {
   ) {
     this.artifacts = artifactBackendOf(options);
     const uri = options.backendStoreUri;
-    this.databases =
-      uri && /^postgres(ql)?:\/\//.test(uri)
-        ? new PostgresProjectDatabases({ url: uri, poolSize: options.dbPoolSize ?? 5 })
-        : new SqliteProjectDatabases(
-            dataDir,
-            (entry) => entry.startsWith(DELETED_PREFIX) || this.deleting.has(entry),
-          );
+    this.databases = isPostgresUri(uri)
+      ? new PostgresProjectDatabases({ url: uri, poolSize: options.dbPoolSize ?? 5 })
+      : new SqliteProjectDatabases(
+          dataDir,
+          (entry) => entry.startsWith(DELETED_PREFIX) || this.deleting.has(entry),
+        );
   }
 
   /** How many projects have their database open now (for metrics). */
@@ -115,6 +115,7 @@ export class ProjectRegistry {
     create: boolean,
   ): Promise<{ context: ProjectContext; release: () => void }> {
     this.refuseIfDeleting(name);
+    await this.forgetIfDeletedElsewhere(name);
     if (!create && !this.open.has(name) && !(await this.exists(name))) {
       const db = await this.empty();
       const context = {
@@ -222,6 +223,27 @@ export class ProjectRegistry {
     } finally {
       this.deleting.delete(name);
     }
+  }
+
+  /**
+   * On a database shared with other servers (PostgreSQL replicas), a project open here may have
+   * been deleted through another server: each request checks it still exists (one primary-key
+   * read) and, if not, lets go of it here, so the request answers as for a project never made —
+   * or, for a write, makes it anew.
+   */
+  private async forgetIfDeletedElsewhere(name: string): Promise<void> {
+    const pending = this.open.get(name);
+    if (!pending || this.databases.kind !== 'postgres' || (await this.exists(name))) return;
+    if (this.open.get(name) !== pending) return;
+    this.open.delete(name);
+    void pending.then(
+      async (project) => {
+        // Requests already inside it finish (with whatever the missing schema answers them).
+        while (project.leases > 0) await sleep(10);
+        await this.closeProject(project);
+      },
+      () => undefined,
+    );
   }
 
   private async drain(project: OpenProject, drainMs: number): Promise<void> {

@@ -54,7 +54,7 @@ describe('starting with authentication', () => {
         .get('/api/2.0/mlflow/users/current')
         .set('Authorization', auth);
       expect(res.body.user).toMatchObject({ username: 'boss', is_admin: true });
-      const fresh = await ServerStore.open(tempDir());
+      const fresh = await ServerStore.open({ dataDir: tempDir() });
       await expect(
         ensureAdmin(fresh, loadConfig({}, { ...env, TRACKD_ADMIN_PASSWORD: 'short' })),
       ).rejects.toThrow('TRACKD_ADMIN_PASSWORD must be at least 12 characters.');

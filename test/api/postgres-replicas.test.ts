@@ -1,7 +1,8 @@
-// Two trackd processes' worth of application (two apps, each with its own connection pools) on one
-// PostgreSQL database behave as one server: what one writes the other reads, projects stay apart
-// in their schemas, and numbers handed out as "largest + 1" (experiment ids, run keys, model
-// versions) are never given twice or skipped, however the writes interleave.
+// Two trackd processes' worth of application (two apps, each with its own connection pools and its
+// own data dir) on one PostgreSQL database behave as one server: what one writes the other reads,
+// projects stay apart in their schemas, numbers handed out as "largest + 1" (experiment ids, run
+// keys, model versions) are never given twice or skipped, however the writes interleave, and the
+// users, tokens and roles one server changes hold on the other at its next request.
 // Needs a PostgreSQL server: TRACKD_TEST_PG_URL (scripts/services/postgres.sh start prints one).
 // Without it the file is skipped, except under CI, where it must run.
 import fs from 'node:fs/promises';
@@ -11,7 +12,9 @@ import pg from 'pg';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import type { Accounts } from '../../src/auth/accounts.js';
+import { loadConfig, type ConfigFlags } from '../../src/config.js';
+import { basic, PASSWORD } from '../support/auth.js';
 
 const PG_URL = process.env.TRACKD_TEST_PG_URL;
 if (!PG_URL && process.env.CI) {
@@ -20,11 +23,27 @@ if (!PG_URL && process.env.CI) {
 
 interface Replica {
   api: ReturnType<typeof supertest>;
+  accounts: Accounts;
   close: () => Promise<void>;
 }
 
+const dataDirs: string[] = [];
+
+/** Two servers on `databaseUrl`, each with a data dir of its own (nothing shared but the database). */
+async function startReplicas(databaseUrl: string, flags: ConfigFlags = {}): Promise<Replica[]> {
+  const started: Replica[] = [];
+  for (let i = 0; i < 2; i++) {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trackd-pg-'));
+    dataDirs.push(dataDir);
+    const { app, accounts, close } = await createApp(
+      loadConfig({ ...flags, dataDir, backendStoreUri: databaseUrl }, {}),
+    );
+    started.push({ api: supertest(app), accounts, close });
+  }
+  return started;
+}
+
 let replicas: Replica[] = [];
-let dataDir = '';
 let databaseUrl = '';
 
 /** A fresh database on the test server, so runs never see each other's projects. */
@@ -48,19 +67,13 @@ const json = (api: Replica['api'], url: string, body: unknown) =>
 describe.skipIf(!PG_URL)('two servers on one PostgreSQL database', () => {
   beforeAll(async () => {
     databaseUrl = await freshDatabase(PG_URL!);
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'trackd-pg-'));
-    for (let i = 0; i < 2; i++) {
-      const { app, close } = await createApp(
-        loadConfig({ dataDir, backendStoreUri: databaseUrl }, {}),
-      );
-      replicas.push({ api: supertest(app), close });
-    }
+    replicas = await startReplicas(databaseUrl);
   });
 
   afterAll(async () => {
     for (const r of replicas) await r.close();
     replicas = [];
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    for (const dir of dataDirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
   });
 
   it('answers on one what was written on the other', async () => {
@@ -112,6 +125,29 @@ describe.skipIf(!PG_URL)('two servers on one PostgreSQL database', () => {
     }
   });
 
+  it('forgets on one a project the other deleted, and makes it anew on the next write', async () => {
+    const [a, b] = replicas;
+    const prefix = '/projects/short-lived/api/2.0/mlflow';
+    const created = await json(b.api, `${prefix}/experiments/create`, { name: 'gone-soon' });
+    expect(created.status).toBe(200);
+    const deleted = await a.api
+      .delete('/api/3.0/mlflow/workspaces/short-lived')
+      .query({ mode: 'CASCADE' });
+    expect(deleted.status, JSON.stringify(deleted.body)).toBe(204);
+    // b still has the project open; it must answer as for a project that was never made.
+    const read = await b.api
+      .get(`${prefix}/experiments/get-by-name`)
+      .query({ experiment_name: 'gone-soon' });
+    expect(read.status, JSON.stringify(read.body)).toBe(404);
+    expect(read.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    const again = await json(b.api, `${prefix}/experiments/create`, { name: 'gone-soon' });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const fromA = await a.api
+      .get(`${prefix}/experiments/get-by-name`)
+      .query({ experiment_name: 'gone-soon' });
+    expect(fromA.status).toBe(200);
+  });
+
   it('gives 32 concurrent writers on two servers consecutive numbers, none twice, no 5xx', async () => {
     const prefix = '/projects/busy';
     const [a, b] = replicas;
@@ -159,5 +195,51 @@ describe.skipIf(!PG_URL)('two servers on one PostgreSQL database', () => {
       max_results: 100,
     });
     expect(runs.body.runs).toHaveLength(33);
+  });
+});
+
+describe.skipIf(!PG_URL)('two servers with sign-in on one PostgreSQL database', () => {
+  let signedIn: Replica[] = [];
+
+  beforeAll(async () => {
+    signedIn = await startReplicas(await freshDatabase(PG_URL!), { auth: 'basic' });
+  });
+
+  afterAll(async () => {
+    for (const r of signedIn) await r.close();
+    for (const dir of dataDirs.splice(0)) await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const listExperiments = (r: Replica, auth: string) =>
+    r.api
+      .get('/projects/shared/api/2.0/mlflow/experiments/search')
+      .query({ max_results: 10 })
+      .set('Authorization', auth);
+
+  it('signs in on one the users, tokens and roles made on the other, and drops them at once', async () => {
+    const [a, b] = signedIn;
+    await a.accounts.addUser('ada', PASSWORD);
+    expect((await listExperiments(b, basic('ada'))).status).toBe(403);
+    await a.accounts.grant('ada', 'shared', 'read');
+    expect((await listExperiments(b, basic('ada'))).status).toBe(200);
+
+    const { token, info } = await b.accounts.createToken({
+      username: 'ada',
+      name: 'ci',
+      scope: 'read',
+    });
+    expect((await listExperiments(a, `Bearer ${token}`)).status).toBe(200);
+    // Each server has answered with the token just now; a revoke through the other one still
+    // holds on the very next request (nothing kept in memory on a shared store).
+    expect((await listExperiments(b, `Bearer ${token}`)).status).toBe(200);
+    expect(await a.accounts.store.revokeToken(info.public_id)).toBe(true);
+    const revoked = await listExperiments(b, `Bearer ${token}`);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error_code).toBe('UNAUTHENTICATED');
+
+    await b.accounts.grant('ada', 'shared', 'none');
+    expect((await listExperiments(a, basic('ada'))).status).toBe(403);
+    await b.accounts.removeUser('ada');
+    expect((await listExperiments(a, basic('ada'))).status).toBe(401);
   });
 });

@@ -6,8 +6,9 @@
 // migrating it run under a transaction-scoped advisory lock.
 import { createHash } from 'node:crypto';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from '../schema.js';
+import { ensureTrackdSchema, schemaPool, TRACKD_SCHEMA, withSessionLock } from './connection.js';
 import {
   migrateToLatest,
   type OpenDatabase,
@@ -15,12 +16,7 @@ import {
   type ProjectSettings,
 } from '../project-databases.js';
 
-// int8 (bigint) columns hold millisecond times, ids and steps: JavaScript numbers, as SQLite
-// answers them. Values beyond 2^53 are refused before they are stored (see api/wire/fields.ts).
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
-
-const REGISTRY_SCHEMA = 'trackd';
+const REGISTRY_SCHEMA = TRACKD_SCHEMA;
 
 /** The registry's one table, in the `trackd` schema. */
 interface RegistryDatabase {
@@ -52,17 +48,15 @@ export class PostgresProjectDatabases implements ProjectDatabases {
 
   constructor(private readonly options: PostgresOptions) {
     this.admin = new Kysely<RegistryDatabase>({
-      dialect: new PostgresDialect({
-        pool: new pg.Pool({ connectionString: options.url, max: 2 }),
-      }),
+      dialect: new PostgresDialect({ pool: schemaPool(options.url, TRACKD_SCHEMA, 2) }),
     });
   }
 
   private registry(): Promise<void> {
     this.ready ??= (async () => {
+      await ensureTrackdSchema(this.admin);
       await this.admin.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtext('trackd:registry'))`.execute(trx);
-        await sql`create schema if not exists ${sql.id(REGISTRY_SCHEMA)}`.execute(trx);
         await sql`create table if not exists ${sql.id(REGISTRY_SCHEMA, 'projects')} (
           name text primary key,
           schema_name text not null unique,
@@ -112,14 +106,7 @@ export class PostgresProjectDatabases implements ProjectDatabases {
   }
 
   private connect(schema: string, max: number): Kysely<Database> {
-    const pool = new pg.Pool({
-      connectionString: this.options.url,
-      max,
-      idleTimeoutMillis: 30_000,
-      // The project's schema is the connection's whole search path: unqualified names in any
-      // query resolve there, and nowhere else.
-      options: `-c search_path=${schema}`,
-    });
+    const pool = schemaPool(this.options.url, schema, max);
     this.pools.add(pool);
     // Kysely ends the pool when the database is destroyed; it leaves the count then.
     const end = pool.end.bind(pool);
@@ -156,20 +143,10 @@ export class PostgresProjectDatabases implements ProjectDatabases {
   }
 
   /** Kysely's migrator locks its own table; the advisory lock also covers its first creation. */
-  private async migrate(db: Kysely<Database>, name: string): Promise<string[]> {
-    const lockDb = this.connect(schemaFor(name), 1);
-    try {
-      return await lockDb.connection().execute(async (conn) => {
-        await sql`select pg_advisory_lock(hashtext(${`trackd:migrate:${name}`}))`.execute(conn);
-        try {
-          return await migrateToLatest(db, schemaFor(name));
-        } finally {
-          await sql`select pg_advisory_unlock(hashtext(${`trackd:migrate:${name}`}))`.execute(conn);
-        }
-      });
-    } finally {
-      await lockDb.destroy();
-    }
+  private migrate(db: Kysely<Database>, name: string): Promise<string[]> {
+    return withSessionLock(this.options.url, `trackd:migrate:${name}`, () =>
+      migrateToLatest(db, schemaFor(name)),
+    );
   }
 
   async remove(name: string): Promise<boolean> {

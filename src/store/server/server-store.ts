@@ -1,15 +1,18 @@
-// The server store: one SQLite file (`server.db`) in the data root, beside the project folders,
-// holding what belongs to no single project: users, their tokens and their roles per project.
+// The server store holds what belongs to no single project: users, their tokens and their roles
+// per project. By default one SQLite file (`server.db`) in the data root, beside the project
+// folders; with a PostgreSQL backend store, the `trackd` schema of that database, shared by every
+// server on it.
 import fs from 'node:fs';
 import path from 'node:path';
-import type SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Compilable, type Selectable } from 'kysely';
-import { serverMigrationProvider } from '../../../migrations/server/index.js';
+import { Kysely, SqliteDialect, type Compilable, type Selectable } from 'kysely';
 import { MlflowError } from '../../errors.js';
+import { isUniqueViolation } from '../constraint-errors.js';
+import { isPostgresUri } from '../postgres/connection.js';
+import { openPostgresServerDatabase } from '../postgres/server-database.js';
 import { openSqlite } from '../projects.js';
 import { SqliteStatements } from '../sqlite-statements.js';
+import { migrateServerStore } from './migrate.js';
 import type { ServerDatabase, TokensTable, UsersTable } from './schema.js';
-import { isUniqueViolation } from '../constraint-errors.js';
 
 export const SERVER_DB_FILE = 'server.db';
 
@@ -34,36 +37,73 @@ export interface NewTokenRow {
   expiresMs: number | null;
 }
 
+export interface ServerStoreOptions {
+  dataDir: string;
+  /** postgresql://… puts the store in that database; anything else keeps server.db. */
+  backendStoreUri?: string;
+}
+
+/** The lookups every signed-in request makes. */
+interface HotLookups {
+  token(publicId: string): Promise<TokenWithUser | undefined>;
+  user(username: string): Promise<UserRow | undefined>;
+  role(userId: number, project: string): Promise<{ role: string } | undefined>;
+}
+
 export function userNotFound(username: string): MlflowError {
   return MlflowError.notFound(`User with username=${username} not found`);
 }
 
 export class ServerStore {
-  /**
-   * The lookups every signed-in request makes, run as cached prepared statements: through Kysely
-   * each cost a fifth of a log-metric request (BENCHMARKS.md). The SQL is still Kysely's.
-   */
   /** Counts this process's changes to users, tokens and roles: caches built before are stale. */
   version = 0;
 
-  private readonly hot: {
-    token: SQLite.Statement;
-    user: SQLite.Statement;
-    role: SQLite.Statement;
-  };
+  private readonly hot: HotLookups;
 
+  /**
+   * True when other servers (replicas on the same PostgreSQL database) change this store too:
+   * what is read from it may then not be kept in memory, as their changes would not show.
+   */
+  readonly shared: boolean;
+
+  /**
+   * `statements`: the SQLite connection's, on which the hot lookups run as cached prepared
+   * statements (through Kysely each cost a fifth of a log-metric request, BENCHMARKS.md; the SQL
+   * is still Kysely's). Without it (PostgreSQL) they run through Kysely.
+   */
   private constructor(
     readonly db: Kysely<ServerDatabase>,
-    statements: SqliteStatements,
+    statements?: SqliteStatements,
   ) {
-    const prepare = (query: Compilable) => statements.prepare(query.compile().sql);
-    this.hot = {
-      token: prepare(this.tokenQuery().where('tokens.public_id', '=', '')),
-      user: prepare(db.selectFrom('users').selectAll().where('username', '=', '')),
-      role: prepare(
-        db.selectFrom('grants').select('role').where('user_id', '=', 0).where('project', '=', ''),
-      ),
+    this.shared = statements === undefined;
+    const queries = {
+      token: (publicId: string) => this.tokenQuery().where('tokens.public_id', '=', publicId),
+      user: (username: string) =>
+        db.selectFrom('users').selectAll().where('username', '=', username),
+      role: (userId: number, project: string) =>
+        db
+          .selectFrom('grants')
+          .select('role')
+          .where('user_id', '=', userId)
+          .where('project', '=', project),
     };
+    if (statements) {
+      const prepare = (query: Compilable) => statements.prepare(query.compile().sql);
+      const token = prepare(queries.token(''));
+      const user = prepare(queries.user(''));
+      const role = prepare(queries.role(0, ''));
+      this.hot = {
+        token: async (publicId) => token.get(publicId) as TokenWithUser | undefined,
+        user: async (username) => user.get(username) as UserRow | undefined,
+        role: async (userId, project) => role.get(userId, project) as { role: string } | undefined,
+      };
+    } else {
+      this.hot = {
+        token: (publicId) => queries.token(publicId).executeTakeFirst(),
+        user: (username) => queries.user(username).executeTakeFirst(),
+        role: (userId, project) => queries.role(userId, project).executeTakeFirst(),
+      };
+    }
   }
 
   private tokenQuery() {
@@ -74,19 +114,20 @@ export class ServerStore {
       .select(['users.username', 'users.is_admin']);
   }
 
-  static async open(dataDir: string): Promise<ServerStore> {
+  static async open({ dataDir, backendStoreUri }: ServerStoreOptions): Promise<ServerStore> {
+    if (isPostgresUri(backendStoreUri)) {
+      return new ServerStore(await openPostgresServerDatabase(backendStoreUri));
+    }
     await fs.promises.mkdir(dataDir, { recursive: true });
     const statements = new SqliteStatements(openSqlite(path.join(dataDir, SERVER_DB_FILE)));
     const db = new Kysely<ServerDatabase>({
       dialect: new SqliteDialect({ database: statements.forKysely() }),
     });
-    const { error } = await new Migrator({
-      db,
-      provider: serverMigrationProvider,
-    }).migrateToLatest();
-    if (error) {
+    try {
+      await migrateServerStore(db);
+    } catch (err) {
       await db.destroy();
-      throw error instanceof Error ? error : new Error(String(error));
+      throw err;
     }
     return new ServerStore(db, statements);
   }
@@ -122,7 +163,7 @@ export class ServerStore {
   }
 
   async findUser(username: string): Promise<UserRow | undefined> {
-    return this.hot.user.get(username) as UserRow | undefined;
+    return this.hot.user(username);
   }
 
   async getUser(username: string): Promise<UserRow> {
@@ -195,7 +236,7 @@ export class ServerStore {
   }
 
   async findToken(publicId: string): Promise<TokenWithUser | undefined> {
-    return this.hot.token.get(publicId) as TokenWithUser | undefined;
+    return this.hot.token(publicId);
   }
 
   /** Every token, or one user's; newest first. */
@@ -239,7 +280,7 @@ export class ServerStore {
   }
 
   async roleIn(userId: number, project: string): Promise<string | undefined> {
-    return (this.hot.role.get(userId, project) as { role: string } | undefined)?.role;
+    return (await this.hot.role(userId, project))?.role;
   }
 
   rolesOf(userId: number): Promise<{ project: string; role: string }[]> {
