@@ -5,11 +5,21 @@
 # from Debian's archive: a minimal Debian 13 (trixie, whose nodejs is Node 20) made with
 # debootstrap and imported with `podman import` (cached; TRACKD_IMAGE_REBUILD_BASE=1 remakes it).
 #   scripts/build-image.sh            → builds localhost/trackd:dev and checks it
+#   scripts/build-image.sh --build    → only builds it (CI starts this early, in the background)
+#   scripts/build-image.sh --check    → only checks the image built before
 #   TRACKD_IMAGE=name:tag scripts/build-image.sh
+# The check adds a flow of the official Python client (params, metrics, an artifact through the
+# proxy, read back) when .venv/bin/python has mlflow (test/conformance/run.sh makes it).
 # Needs root (debootstrap, rootful podman); installs podman, runc and debootstrap with apt-get when
 # missing. Where Docker with a registry is at hand, `docker build .` needs none of this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+MODE="${1:-all}"
+case "$MODE" in
+  all | --build | --check) ;;
+  *) echo "usage: $0 [--build | --check]" >&2; exit 2 ;;
+esac
 
 IMAGE="${TRACKD_IMAGE:-localhost/trackd:dev}"
 SUITE=trixie
@@ -53,6 +63,7 @@ runtime = "runc"
 EOF
 export CONTAINERS_CONF="$WORK/containers.conf"
 
+build_image() {
 # --- base images from Debian's archive -----------------------------------------------------------
 if [[ "${TRACKD_IMAGE_REBUILD_BASE:-}" == 1 ]] || ! podman image exists "$RUNTIME_BASE"; then
   log "debootstrap $SUITE (minbase + nodejs) — a few minutes"
@@ -102,6 +113,10 @@ podman build --format docker --network host \
   exit 1
 }
 log "built: $(podman image inspect --format '{{.Size}}' "$IMAGE" | awk '{printf "%.0f MB", $1 / 1e6}')"
+}
+
+check_image() {
+podman image exists "$IMAGE" || { log "no image $IMAGE: build it first"; exit 1; }
 
 # --- run it as Kubernetes would: non-root, read-only root, tmpfs /tmp, a volume for /data ----------
 PORT="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
@@ -144,9 +159,33 @@ done
 POINTS="$(api "/api/2.0/mlflow/metrics/get-history?run_id=$RUN&metric_key=loss" | node -pe 'JSON.parse(require("fs").readFileSync(0)).metrics.length')"
 [[ "$POINTS" == 3 ]] || fail "metric history has $POINTS points, not 3"
 log "client flow: experiment $EXP, run $RUN, 3 metric points read back"
-curl -fsS -u "admin:$PASSWORD" "$BASE/metrics" | grep -q 'trackd_http_requests_total{family="runs"' ||
+# Read whole before matching: `grep -q` stops at the first match, and curl, cut off, would fail.
+METRICS="$(curl -fsS -u "admin:$PASSWORD" "$BASE/metrics")"
+grep -q 'trackd_http_requests_total{family="runs"' <<<"$METRICS" ||
   fail "/metrics lacks the runs family"
 log "/metrics: counters per family"
+if [[ -x .venv/bin/python ]] && .venv/bin/python -c 'import mlflow' 2>/dev/null; then
+  MLFLOW_TRACKING_URI="$BASE/projects/smoke" MLFLOW_TRACKING_USERNAME=admin \
+    MLFLOW_TRACKING_PASSWORD="$PASSWORD" MLFLOW_DISABLE_TELEMETRY=true \
+    .venv/bin/python - <<'PY' || fail "the official client's flow"
+import mlflow
+from mlflow.tracking import MlflowClient
+
+mlflow.set_experiment("image-client-flow")
+with mlflow.start_run() as run:
+    mlflow.log_param("lr", "0.01")
+    for step in range(5):
+        mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
+    mlflow.log_text("logged into the container", "notes/readme.txt")
+client = MlflowClient()
+got = client.get_run(run.info.run_id)
+assert got.data.params == {"lr": "0.01"}, got.data.params
+assert len(client.get_metric_history(run.info.run_id, "loss")) == 5
+text = mlflow.artifacts.load_text(f"{got.info.artifact_uri}/notes/readme.txt")
+assert text == "logged into the container", text
+PY
+  log "official client: run with a param, 5 metric points and an artifact read back"
+fi
 
 podman stop -t 30 "$NAME" >/dev/null 2>&1
 CODE="$(podman inspect --format '{{.State.ExitCode}}' "$NAME")"
@@ -154,3 +193,7 @@ podman logs "$NAME" 2>&1 | grep -q '"msg":"stopped"' || fail "no graceful stop i
 [[ "$CODE" == 0 ]] || fail "exit code $CODE after SIGTERM"
 log "SIGTERM: stopped gracefully, exit code 0"
 log "image $IMAGE passed"
+}
+
+[[ "$MODE" == --check ]] || build_image
+[[ "$MODE" == --build ]] || check_image

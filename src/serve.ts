@@ -64,6 +64,20 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   } else if (admin === 'created') {
     logger.info({ user: config.adminUsername }, 'admin user created');
   }
+  if (projects.databases.kind === 'postgres') {
+    const missing = [
+      config.webhookSecretKey === undefined && 'TRACKD_WEBHOOK_SECRET_KEY',
+      config.gatewayKekPassphrase === undefined && 'TRACKD_GATEWAY_KEK_PASSPHRASE',
+    ].filter(Boolean);
+    // Each server would make its own key file: a secret stored through one replica could then
+    // not be read by another (webhooks unsigned, gateway secrets unreadable).
+    if (missing.length > 0) {
+      logger.warn(
+        `${missing.join(' and ')} not set: this server keeps its own key in ${config.dataDir}; ` +
+          'give every replica on this database the same value',
+      );
+    }
+  }
   const running = await listen(app, config, logger, inFlight, async () => {
     const removed = removeLiveUploadFilesSync();
     if (removed) logger.info({ files: removed }, 'removed files of uploads cut by the shutdown');

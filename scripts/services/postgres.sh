@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL for tests and benchmarks: Debian's package (installed when missing), one
 # cluster in a temporary folder, listening on 127.0.0.1 only, trust authentication.
+#   scripts/services/postgres.sh install       → installs it when missing (nothing else)
 #   scripts/services/postgres.sh start [PORT]  → prints TRACKD_TEST_PG_URL=… and PGDIR=…
 #   scripts/services/postgres.sh stop PGDIR
 set -euo pipefail
@@ -35,6 +36,9 @@ as_postgres() {
 }
 
 case "${1:-}" in
+  install)
+    install_postgres
+    ;;
   start)
     install_postgres
     BIN="$(find_bin)"
@@ -55,7 +59,7 @@ case "${1:-}" in
     rm -rf "$PGDIR"
     ;;
   *)
-    echo "usage: $0 start [PORT] | stop PGDIR" >&2
+    echo "usage: $0 install | start [PORT] | stop PGDIR" >&2
     exit 2
     ;;
 esac

@@ -10,7 +10,9 @@ after a crash.
 from __future__ import annotations
 
 import atexit
+import base64
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -24,6 +26,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TRACKD_MAIN = REPO_ROOT / "dist" / "src" / "main.js"
 MINIO_SCRIPT = REPO_ROOT / "scripts" / "services" / "minio.sh"
+NGINX_SCRIPT = REPO_ROOT / "scripts" / "services" / "nginx.sh"
 VENV_BIN = Path(sys.executable).parent
 
 # Environment that keeps the official client quiet and fast to fail in tests: no telemetry, and
@@ -221,13 +224,100 @@ def s3_artifacts() -> tuple[list[str], dict[str, str]]:
     return ["--artifacts-destination", f"s3://{_minio['TRACKD_TEST_S3_BUCKET']}/{prefix}"], env
 
 
+class ReplicaSet:
+    """Several trackd processes on one PostgreSQL database and one artifact store, behind an nginx
+    that sends requests to them in turn (scripts/services/nginx.sh): to a client, one server.
+    Each replica has a data dir of its own; they share nothing but the database and the bucket
+    (and the webhook and gateway keys, as replicas of a deployment share a secret)."""
+
+    def __init__(self, replicas: list[ServerProcess]):
+        self.name = "trackd-replicas"
+        self.replicas = replicas
+        self.data_dir = replicas[0].data_dir
+        self._nginx: dict[str, str] | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._nginx is not None, "not started"
+        return self._nginx["NGINX_URL"]
+
+    def start(self, timeout: float = 90.0) -> "ReplicaSet":
+        for replica in self.replicas:
+            replica.start(timeout)
+        started = subprocess.run(
+            ["bash", str(NGINX_SCRIPT), "start", *(f"127.0.0.1:{r.port}" for r in self.replicas)],
+            capture_output=True,
+            text=True,
+        )
+        if started.returncode != 0:
+            self.close()
+            raise RuntimeError(f"nginx did not start (nginx.sh start):\n{started.stderr}")
+        self._nginx = dict(line.split("=", 1) for line in started.stdout.strip().splitlines())
+        pid_dir = os.environ.get("CONFORMANCE_PID_DIR")
+        if pid_dir:
+            Path(pid_dir, f"nginx-{self._nginx['NGINX_PID']}.pgid").write_text(
+                f"{self._nginx['NGINX_PID']}\n{self._nginx['NGINX_DIR']}\n"
+            )
+        return self
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(f"--- replica {i}\n{r.log_tail(lines)}" for i, r in enumerate(self.replicas))
+
+    def stop(self) -> None:
+        if self._nginx is not None:
+            subprocess.run(["bash", str(NGINX_SCRIPT), "stop", self._nginx["NGINX_DIR"]], check=False)
+            pid_dir = os.environ.get("CONFORMANCE_PID_DIR")
+            if pid_dir:
+                Path(pid_dir, f"nginx-{self._nginx['NGINX_PID']}.pgid").unlink(missing_ok=True)
+            self._nginx = None
+        for replica in self.replicas:
+            replica.stop()
+
+    def close(self) -> None:
+        self.stop()
+        for replica in self.replicas:
+            replica.close()
+
+
 def trackd_server(
     data_root: Path | None = None, extra_args: list[str] | None = None, env: dict | None = None
-) -> ServerProcess:
+) -> ServerProcess | ReplicaSet:
     """Our built server (dist/src/main.js) with a fresh data dir. With CONFORMANCE_PG_URL set (a
     PostgreSQL server, e.g. from scripts/services/postgres.sh), its metadata goes to a fresh
     database there instead of SQLite files; with CONFORMANCE_ARTIFACTS=s3, its artifacts go to
-    MinIO (see s3_artifacts)."""
+    MinIO (see s3_artifacts). With CONFORMANCE_REPLICAS=N as well (N ≥ 2), N such servers on the
+    one database and artifact store, behind a round-robin nginx (ReplicaSet)."""
+    replicas = int(os.environ.get("CONFORMANCE_REPLICAS", "1"))
+    if replicas > 1:
+        if not os.environ.get("CONFORMANCE_PG_URL"):
+            raise RuntimeError("CONFORMANCE_REPLICAS needs CONFORMANCE_PG_URL (one shared database)")
+        # The keys every replica of a deployment gets from one secret (deploy/k8s/secret.example.yaml).
+        shared_env = {
+            "TRACKD_GATEWAY_KEK_PASSPHRASE": secrets.token_hex(16),
+            "TRACKD_WEBHOOK_SECRET_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        }
+        database = fresh_postgres_database(os.environ["CONFORMANCE_PG_URL"])
+        artifact_args, artifact_env = s3_artifacts()
+        return ReplicaSet(
+            [
+                _trackd_process(
+                    None,
+                    ["--backend-store-uri", database, *artifact_args, *(extra_args or [])],
+                    {**shared_env, **artifact_env, **(env or {})},
+                )
+                for _ in range(replicas)
+            ]
+        )
+    backend: list[str] = []
+    if os.environ.get("CONFORMANCE_PG_URL"):
+        backend = ["--backend-store-uri", fresh_postgres_database(os.environ["CONFORMANCE_PG_URL"])]
+    artifact_args, artifact_env = s3_artifacts()
+    return _trackd_process(
+        data_root, [*backend, *artifact_args, *(extra_args or [])], {**artifact_env, **(env or {})}
+    )
+
+
+def _trackd_process(data_root: Path | None, args: list[str], env: dict) -> ServerProcess:
     if not TRACKD_MAIN.exists():
         raise RuntimeError(f"{TRACKD_MAIN} is missing: run `npm run build` first")
     node = shutil.which("node")
@@ -235,10 +325,6 @@ def trackd_server(
         raise RuntimeError("node is not on PATH")
     work = data_root or temp_dir("trackd-conformance-")
     data_dir = work / "projects"
-    backend: list[str] = []
-    if os.environ.get("CONFORMANCE_PG_URL"):
-        backend = ["--backend-store-uri", fresh_postgres_database(os.environ["CONFORMANCE_PG_URL"])]
-    artifact_args, artifact_env = s3_artifacts()
 
     def argv(port: int) -> list[str]:
         return [
@@ -251,12 +337,10 @@ def trackd_server(
             str(port),
             "--data-dir",
             str(data_dir),
-            *backend,
-            *artifact_args,
-            *(extra_args or []),
+            *args,
         ]
 
-    return ServerProcess("trackd", argv, work, {**artifact_env, **(env or {})})
+    return ServerProcess("trackd", argv, work, env)
 
 
 def mlflow_server(
