@@ -2389,8 +2389,9 @@ def gateway() -> None:
     gw("gw.endpoint.set_tag", "POST", "/endpoints/set-tag", {"endpoint_id": "{{gw_endpoint}}", "key": "team", "value": "search"})
     gw("gw.endpoint.attach", "POST", "/endpoints/models/attach", {"endpoint_id": "{{gw_endpoint2}}", "model_config": {"model_definition_id": "{{gw_model2}}", "linkage_type": "PRIMARY"}}, capture={"gw_map4": "mapping.mapping_id"})
     gw("gw.endpoint.attach_again", "POST", "/endpoints/models/attach", {"endpoint_id": "{{gw_endpoint2}}", "model_config": {"model_definition_id": "{{gw_model2}}", "linkage_type": "PRIMARY"}})
-    gw("gw.endpoint.list", "GET", "/endpoints/list", query={})
-    gw("gw.endpoint.list_provider", "GET", "/endpoints/list", query={"provider": "anthropic"})
+    # MLflow lists endpoints through a DISTINCT join with no ORDER BY: the order is the query plan's.
+    gw("gw.endpoint.list", "GET", "/endpoints/list", query={}, sort=["endpoints"])
+    gw("gw.endpoint.list_provider", "GET", "/endpoints/list", query={"provider": "anthropic"}, sort=["endpoints"])
     gw("gw.endpoint.detach", "POST", "/endpoints/models/detach", {"endpoint_id": "{{gw_endpoint2}}", "model_definition_id": "{{gw_model2}}"})
     gw("gw.endpoint.detach_again", "POST", "/endpoints/models/detach", {"endpoint_id": "{{gw_endpoint2}}", "model_definition_id": "{{gw_model2}}"})
     gw("gw.endpoint.detach_unknown_endpoint", "POST", "/endpoints/models/detach", {"endpoint_id": "e-" + NO_RUN, "model_definition_id": "{{gw_model2}}"})
