@@ -8,6 +8,8 @@
 //   npm run bench -- --quick --mlflow   … and MLflow's server at the same small sizes
 //   npm run bench -- --only search,history --no-write
 //   npm run bench -- --only ingest --no-write --cpu-prof /tmp/prof   trackd under node --cpu-prof
+//   npm run bench -- --s3 [--quick]  S3 artifact transfer only, trackd vs direct (s3-transfer.ts)
+//   npm run bench -- --postgres [--quick]  both servers on PostgreSQL (postgres.ts; BENCH_POSTGRES=1)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +30,10 @@ import { compareTraceFigures, measureTraces, traceRows, type TraceFigures } from
 import { measureServer, type Figures, type Section, type Sizes } from './suite.js';
 import { MIB, writeRaw } from './transfer.js';
 import { SEARCH } from './data.js';
+import { measureS3Transfer } from './s3-transfer.js';
+import { sqliteSeeder, type Seeder } from './seed.js';
+import { machine, machineTicks, othersShare } from './machine.js';
+import { measureOnPostgres } from './postgres.js';
 
 const GIB = 1024 * MIB;
 const ALL_SECTIONS: Section[] = [
@@ -80,9 +86,9 @@ const QUICK: Sizes = {
   traceSearchRequests: 30,
 };
 
-/** The `traces` section on a running server (ours or MLflow's) whose database is `dbFile`. */
-function traces(server: ServerHandle, dbFile: string, sizes: Sizes): Promise<TraceFigures> {
-  return measureTraces(server, dbFile, {
+/** The `traces` section on a running server (ours or MLflow's) whose database `seed` writes. */
+function traces(server: ServerHandle, seed: Seeder, sizes: Sizes): Promise<TraceFigures> {
+  return measureTraces(server, seed, {
     ingestTraces: sizes.traceIngestTraces,
     ingestClients: 4,
     searchTraces: sizes.traceSearchTraces,
@@ -100,34 +106,10 @@ function option(name: string): string | undefined {
   return at > 0 ? process.argv[at + 1] : undefined;
 }
 
-/** Busy and total CPU ticks of the whole machine since boot. */
-function machineTicks(): { busy: number; total: number } {
-  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  const t = line.split(/\s+/).slice(1).map(Number);
-  const total = t.reduce((a, b) => a + b, 0);
-  return { busy: total - t[3] - t[4], total }; // idle, iowait
-}
-
-function machine(): string {
-  const model = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1];
-  const nproc = execFileSync('nproc', { encoding: 'utf8' }).trim();
-  const memGiB = os.totalmem() / GIB;
-  let fsType = '';
-  try {
-    fsType = execFileSync('df', ['--output=fstype', os.tmpdir()], { encoding: 'utf8' })
-      .split('\n')[1]
-      .trim();
-  } catch {
-    // Not reported.
-  }
-  return (
-    `${nproc} cores (\`nproc\`), ${model ?? 'unknown CPU'}, ${memGiB.toFixed(0)} GiB RAM, ` +
-    `${os.tmpdir()} on ${fsType || 'unknown fs'}, Linux ${os.release()}, Node ${process.version}`
-  );
-}
-
 async function main() {
   const quick = flag('quick');
+  // Its own run: it needs MinIO and moves 20 GiB (records by hand in BENCHMARKS.md).
+  if (flag('s3')) return measureS3Transfer({ quick });
   // `--quick --mlflow` smoke-tests the MLflow side too; CI's `--quick` alone never starts it.
   const withMlflow = quick ? flag('mlflow') : process.env.BENCH_MLFLOW === '1' || flag('mlflow');
   const write = !quick && !flag('no-write');
@@ -135,6 +117,11 @@ async function main() {
     (option('only')?.split(',') as Section[] | undefined) ?? ALL_SECTIONS,
   );
   const sizes = quick ? QUICK : FULL;
+  // The same workloads with both servers on PostgreSQL: its own run and section (postgres.ts).
+  if (flag('postgres') || process.env.BENCH_POSTGRES === '1') {
+    const mlflowSizes = quick ? { ...QUICK, bigUploadBytes: 0 } : FULL_MLFLOW;
+    return measureOnPostgres({ quick, withMlflow, write, sections, sizes, mlflowSizes, traces });
+  }
   const started = new Date();
   const loadBefore = os.loadavg();
   const ticksBefore = machineTicks();
@@ -187,11 +174,11 @@ async function main() {
     let oursTraces: TraceFigures | undefined;
     try {
       const oursDb = path.join(oursDir, 'default', 'mlflow.db');
-      oursFigures = await measureServer(ours, oursDb, sizes, sections, {
+      oursFigures = await measureServer(ours, sqliteSeeder(oursDb), sizes, sections, {
         bigUpload: true,
         artifactFile: (p) => path.join(oursDir, 'default', 'artifacts', p),
       });
-      if (sections.has('traces')) oursTraces = await traces(ours, oursDb, sizes);
+      if (sections.has('traces')) oursTraces = await traces(ours, sqliteSeeder(oursDb), sizes);
     } finally {
       serverCpu += ours.cpuSeconds();
       await ours.stop();
@@ -236,13 +223,17 @@ async function main() {
       try {
         mlflowFigures = await measureServer(
           mlflow,
-          path.join(work, 'mlflow.db'),
+          sqliteSeeder(path.join(work, 'mlflow.db')),
           mlflowSizes,
           sections,
           { bigUpload: false },
         );
         if (sections.has('traces')) {
-          mlflowTraces = await traces(mlflow, path.join(work, 'mlflow.db'), mlflowSizes);
+          mlflowTraces = await traces(
+            mlflow,
+            sqliteSeeder(path.join(work, 'mlflow.db')),
+            mlflowSizes,
+          );
         }
       } finally {
         serverCpu += mlflow.cpuSeconds();
@@ -261,13 +252,11 @@ async function main() {
     }
 
     // Share of the machine used by other processes while we ran (the machine is shared).
-    const ticksAfter = machineTicks();
     const cpu = process.cpuUsage(cpuBefore);
     const elapsed = (Date.now() - started.getTime()) / 1000;
     const cores = os.availableParallelism();
-    const busySeconds = ((ticksAfter.busy - ticksBefore.busy) / 100) as number;
     const ownSeconds = (cpu.user + cpu.system) / 1e6 + serverCpu;
-    const othersShare = Math.max(0, busySeconds - ownSeconds) / (elapsed * cores);
+    const others = othersShare(ticksBefore, ownSeconds, elapsed);
 
     const rows = [
       ...buildRows(oursFigures, mlflowFigures, limits),
@@ -277,7 +266,7 @@ async function main() {
     console.log(textTable(rows));
     console.log('');
     const loadNote =
-      `other processes used ${(othersShare * 100).toFixed(0)}% of the ${cores} cores on average ` +
+      `other processes used ${(others * 100).toFixed(0)}% of the ${cores} cores on average ` +
       `during the run (load average at start ${loadBefore.map((l) => l.toFixed(2)).join(' ')})`;
     console.log(`  ${loadNote}; ${elapsed.toFixed(0)} s in all`);
     for (const n of notes) console.log(`  note: ${n}`);

@@ -1,6 +1,7 @@
 // What the benchmark writes: log-batch bodies, log-metric bodies, and the runs and the long metric
-// history it seeds straight into a server's SQLite file. Every value is derived from its index,
-// so ours, MLflow's and the raw-SQLite reference store the same rows.
+// history it seeds straight into a server's SQLite file (postgres.ts writes the same rows into
+// PostgreSQL). Every value is derived from its index, so ours, MLflow's and the raw-SQLite
+// reference store the same rows.
 import { createHash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
 
@@ -10,6 +11,8 @@ export const PARAMS_PER_RUN = 20;
 export const METRICS_PER_RUN = 10;
 export const TAGS_PER_RUN = 5;
 const BASE_TIME = 1_700_000_000_000;
+/** trackd keeps a rank mark for every RANK_MARK_EVERY-th point of a history (migration 0007). */
+export const RANK_MARK_EVERY = 32;
 
 /** A deterministic value in [0, 1). */
 export function unit(n: number): number {
@@ -125,7 +128,7 @@ function rankMarks(db: SQLite.Database) {
       step: number,
       value: number,
     ) => {
-      if (rank % 32 === 0) mark.run(runKey, key, rank, time, step, value);
+      if (rank % RANK_MARK_EVERY === 0) mark.run(runKey, key, rank, time, step, value);
     },
     /** The history's count and last point. */
     series: (
@@ -137,6 +140,35 @@ function rankMarks(db: SQLite.Database) {
       value: number,
     ) => series.run(runKey, key, points, time, step, value),
   };
+}
+
+/** Seeded run `i` as every backend stores it (data.ts for SQLite, postgres.ts for PostgreSQL). */
+export function seededRun(i: number, artifactRoot: string) {
+  const id = seededRunId(i);
+  const name = `run-${i}`;
+  const params: [string, string][] = [['p0', `v${i % 10}`]];
+  for (let p = 1; p < PARAMS_PER_RUN; p++) params.push([`p${p}`, `value-${(i * 7 + p) % 1000}`]);
+  const tags: [string, string][] = [
+    ['mlflow.runName', name],
+    ['mlflow.user', 'bench'],
+  ];
+  for (let t = 2; t < TAGS_PER_RUN; t++) tags.push([`t${t}`, `tag-${(i + t) % 100}`]);
+  const metrics: [string, number][] = [];
+  for (let m = 0; m < METRICS_PER_RUN; m++) metrics.push([`m${m}`, unit(i * METRICS_PER_RUN + m)]);
+  return {
+    id,
+    name,
+    started: BASE_TIME + i * 1000,
+    artifactUri: `${artifactRoot}/${id}/artifacts`,
+    params,
+    tags,
+    metrics,
+  };
+}
+
+/** Point `i` of a seeded history: value, timestamp, step. */
+export function historyPoint(i: number): { value: number; timestamp: number; step: number } {
+  return { value: unit(i), timestamp: BASE_TIME + i, step: i };
 }
 
 /**
@@ -174,25 +206,18 @@ export function seedRuns(
     const ranks = rankMarks(db);
     const insertRange = db.transaction((start: number, end: number) => {
       for (let i = start; i < end; i++) {
-        const id = seededRunId(i);
-        const started = BASE_TIME + i * 1000;
-        const name = `run-${i}`;
+        const r = seededRun(i, opts.artifactRoot);
+        const { id, started } = r;
         const historyRun = byKey ? nextKey++ : id;
-        const artifactUri = `${opts.artifactRoot}/${id}/artifacts`;
         const keyColumn = byKey ? [historyRun] : [];
-        run.run(id, opts.experimentId, name, started, started + 500, artifactUri, ...keyColumn);
-        param.run(id, 'p0', `v${i % 10}`);
-        for (let p = 1; p < PARAMS_PER_RUN; p++)
-          param.run(id, `p${p}`, `value-${(i * 7 + p) % 1000}`);
-        tag.run(id, 'mlflow.runName', name);
-        tag.run(id, 'mlflow.user', 'bench');
-        for (let t = 2; t < TAGS_PER_RUN; t++) tag.run(id, `t${t}`, `tag-${(i + t) % 100}`);
-        for (let m = 0; m < METRICS_PER_RUN; m++) {
-          const value = unit(i * METRICS_PER_RUN + m);
-          metric.run(historyRun, `m${m}`, value, started);
-          latest.run(id, `m${m}`, value, started);
-          ranks.mark(historyRun, `m${m}`, 0, started, 0, value);
-          ranks.series(historyRun, `m${m}`, 1, started, 0, value);
+        run.run(id, opts.experimentId, r.name, started, started + 500, r.artifactUri, ...keyColumn);
+        for (const [key, value] of r.params) param.run(id, key, value);
+        for (const [key, value] of r.tags) tag.run(id, key, value);
+        for (const [key, value] of r.metrics) {
+          metric.run(historyRun, key, value, started);
+          latest.run(id, key, value, started);
+          ranks.mark(historyRun, key, 0, started, 0, value);
+          ranks.series(historyRun, key, 1, started, 0, value);
         }
       }
     });

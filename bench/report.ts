@@ -214,12 +214,15 @@ export function markdownTable(rows: Row[]): string {
   );
 }
 
-const BEGIN = '<!-- npm run bench: results (newest first) -->';
-const END = '<!-- npm run bench: end of results -->';
 const KEEP = 3;
 
-/** Puts `entry` first between the markers of BENCHMARKS.md, keeping the last few runs. */
-export function recordInBenchmarks(file: string, entry: string): void {
+/**
+ * Puts `entry` first between the markers of BENCHMARKS.md named `name` (one pair a section),
+ * keeping the last few runs.
+ */
+export function recordInBenchmarks(file: string, entry: string, name = 'npm run bench'): void {
+  const BEGIN = `<!-- ${name}: results (newest first) -->`;
+  const END = `<!-- ${name}: end of results -->`;
   const text = fs.readFileSync(file, 'utf8');
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);

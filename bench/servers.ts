@@ -78,6 +78,17 @@ function cpuSecondsOf(pid: number): number {
   return f ? (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLOCK_TICKS : 0;
 }
 
+/**
+ * CPU seconds used so far by process `pid` and its children, reaped or running: a database server
+ * (PostgreSQL's postmaster forks a backend per connection, outside any server's process group).
+ */
+export function familyCpuSeconds(pid: number): number {
+  const children = fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry) && Number(statFields(entry)?.[1]) === pid);
+  return children.reduce((sum, p) => sum + cpuSecondsOf(Number(p)), cpuSecondsOf(pid));
+}
+
 function handle(name: string, url: string, child: ChildProcess): ServerHandle {
   const pid = child.pid as number;
   let stopped: Promise<void> | undefined;
@@ -197,10 +208,14 @@ export async function startTrackd(
 }
 
 /**
- * MLflow's tracking server over a SQLite file in `workDir`, with MLflow's default worker count and
- * artifact proxy, and without its background job runner (as test/conformance/server_process.py).
+ * MLflow's tracking server over a SQLite file in `workDir` (or the database `backendStoreUri`
+ * names), with MLflow's default worker count and artifact proxy, and without its background job
+ * runner (as test/conformance/server_process.py).
  */
-export async function startMlflow(workDir: string): Promise<ServerHandle> {
+export async function startMlflow(
+  workDir: string,
+  backendStoreUri = `sqlite:///${path.join(workDir, 'mlflow.db')}`,
+): Promise<ServerHandle> {
   if (!fs.existsSync(MLFLOW_BIN)) {
     throw new Error(`${MLFLOW_BIN} is missing: run bash test/conformance/run.sh once to create it`);
   }
@@ -211,7 +226,7 @@ export async function startMlflow(workDir: string): Promise<ServerHandle> {
     [
       'server',
       '--backend-store-uri',
-      `sqlite:///${path.join(workDir, 'mlflow.db')}`,
+      backendStoreUri,
       '--artifacts-destination',
       path.join(workDir, 'mlartifacts'),
       '--host',

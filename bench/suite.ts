@@ -8,12 +8,11 @@ import {
   logMetricBody,
   SEARCH,
   searchMatches,
-  seedHistory,
-  seedRuns,
   BATCH_KEYS,
   BATCH_STEPS,
 } from './data.js';
 import { load as runLoad, type LoadOptions, type LoadResult } from './load.js';
+import type { Seeder } from './seed.js';
 import type { ServerHandle } from './servers.js';
 import { download, MIB, sampleMax, upload } from './transfer.js';
 
@@ -111,7 +110,7 @@ function describe(r: LoadResult): string {
 
 export async function measureServer(
   server: ServerHandle,
-  dbFile: string,
+  seed: Seeder,
   sizes: Sizes,
   sections: Set<Section>,
   options: { bigUpload: boolean; artifactFile?: (path: string) => string },
@@ -227,14 +226,14 @@ export async function measureServer(
     let seeded = 0;
     for (const runs of sizes.searchRuns) {
       const started = Date.now();
-      seedRuns(dbFile, {
+      await seed.runs({
         experimentId: exp.id,
         artifactRoot: exp.location,
         from: seeded,
         count: runs - seeded,
       });
       seeded = runs;
-      log(server, `seeded ${runs} runs directly in SQLite (${Date.now() - started} ms)`);
+      log(server, `seeded ${runs} runs directly in ${seed.name} (${Date.now() - started} ms)`);
       const body = searchBody(exp.id);
       const first = await call(base, SEARCH_PATH, JSON.parse(body));
       const page = ((first.runs ?? []) as { info: { run_id: string } }[]).map((r) => r.info.run_id);
@@ -262,10 +261,10 @@ export async function measureServer(
     const exp = await createExperiment(base, 'bench-history');
     const [runId] = await createRuns(base, exp.id, 1);
     const started = Date.now();
-    seedHistory(dbFile, runId, 'loss', sizes.historyPoints);
+    await seed.history(runId, 'loss', sizes.historyPoints);
     log(
       server,
-      `seeded ${sizes.historyPoints} points directly in SQLite (${Date.now() - started} ms)`,
+      `seeded ${sizes.historyPoints} points directly in ${seed.name} (${Date.now() - started} ms)`,
     );
     const url = `${base}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=loss`;
     const sampler = sampleMax(() => server.rss());

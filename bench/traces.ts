@@ -11,6 +11,7 @@ import { REFRESH_ALL_SQL } from '../src/store/trace-info-text.js';
 import { unit } from './data.js';
 import { load, type LoadResult } from './load.js';
 import type { Row } from './report.js';
+import type { Seeder } from './seed.js';
 import type { ServerHandle } from './servers.js';
 
 export interface TraceSizes {
@@ -389,7 +390,7 @@ async function storedSpans(pool: Pool, ids: string[]): Promise<{ spans: number; 
 }
 
 /** The logical trace seeded as the n-th of the search experiment: same on both servers. */
-function seededTrace(n: number, artifactRoot: string) {
+export function seededTrace(n: number, artifactRoot: string) {
   const id = `tr-${traceIdBytes('search', n).toString('hex')}`;
   const question = `Q${n}: ${text(n, 20)}?`;
   const answer = `A${n}: ${text(n + 1, 25)}.`;
@@ -517,7 +518,7 @@ function log(server: ServerHandle, what: string) {
 
 export async function measureTraces(
   server: ServerHandle,
-  dbFile: string,
+  seed: Seeder,
   sizes: TraceSizes,
 ): Promise<TraceFigures> {
   const figures: TraceFigures = {
@@ -595,10 +596,10 @@ export async function measureTraces(
         ...(s.order_by ? { order_by: s.order_by } : {}),
       });
     const started = Date.now();
-    seedTraces(dbFile, Number(searchExp.id), searchExp.location, sizes.searchTraces);
+    await seed.traces(Number(searchExp.id), searchExp.location, sizes.searchTraces);
     log(
       server,
-      `seeded ${sizes.searchTraces} traces directly in SQLite (${Date.now() - started} ms)`,
+      `seeded ${sizes.searchTraces} traces directly in ${seed.name} (${Date.now() - started} ms)`,
     );
     const sample = seededTrace(Math.floor(sizes.searchTraces / 2), searchExp.location);
     const got = await json(pool, 'GET', `${V3}/traces/${sample.id}`);
