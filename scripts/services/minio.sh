@@ -62,7 +62,8 @@ http_status() {
   curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true
 }
 
-# Starts MinIO on a free port; 0 once /minio/health/live answers 200, 1 when the process died
+# Starts MinIO on a free port; 0 once /minio/health/ready answers 200 (live alone is too early: a
+# loaded machine then sees 503 XMinioServerNotInitialized), 1 when the process died
 # (e.g. the port was taken meanwhile), 2 when it did not become ready in time.
 start_once() {
   local bin="$1" dir="$2" port="$3" user="$4" password="$5" pid i
@@ -77,7 +78,7 @@ start_once() {
     if ! kill -0 "$pid" 2>/dev/null; then
       return 1
     fi
-    [[ "$(http_status "http://127.0.0.1:$port/minio/health/live")" == 200 ]] && return 0
+    [[ "$(http_status "http://127.0.0.1:$port/minio/health/ready")" == 200 ]] && return 0
     sleep 0.1
   done
   return 2
@@ -137,8 +138,13 @@ case "${1:-}" in
     fi
     ENDPOINT="http://127.0.0.1:$PORT"
     if [[ -n "$BUCKET" ]]; then
-      code="$(curl -s -o "$DIR/bucket.out" -w '%{http_code}' --max-time 10 -X PUT \
-        --aws-sigv4 "aws:amz:us-east-1:s3" --user "$USER_NAME:$PASSWORD" "$ENDPOINT/$BUCKET")"
+      # 503 while MinIO still initializes its drive: asked again for up to 30 s.
+      for ((i = 0; i < 60; i++)); do
+        code="$(curl -s -o "$DIR/bucket.out" -w '%{http_code}' --max-time 10 -X PUT \
+          --aws-sigv4 "aws:amz:us-east-1:s3" --user "$USER_NAME:$PASSWORD" "$ENDPOINT/$BUCKET")"
+        [[ "$code" == 503 ]] || break
+        sleep 0.5
+      done
       if [[ "$code" != 200 ]]; then
         echo "minio.sh: creating bucket $BUCKET answered $code: $(cat "$DIR/bucket.out")" >&2
         stop_dir "$DIR"

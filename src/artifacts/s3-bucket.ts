@@ -24,6 +24,7 @@ import { MlflowError } from '../errors.js';
 import type { ByteRange, PutOptions } from './artifact-store.js';
 import { ByteCounter, detachable } from './request-body.js';
 import { copySource, type S3Location } from './s3-keys.js';
+import { uploadStreamed } from './s3-streamed-upload.js';
 
 export const MIB = 1024 * 1024;
 export const GIB = 1024 * MIB;
@@ -32,8 +33,11 @@ export const MIN_PART_SIZE = 5 * MIB;
 export const MAX_PART_SIZE = 5 * GIB;
 export const MAX_OBJECT_SIZE = 5 * 1024 * GIB;
 export const MAX_PARTS = 10_000;
-// Parts of streamed uploads: at most UPLOAD_QUEUE of them are held in memory per upload. 8 MiB
-// allows 78 GiB for a body of unknown length; a known length picks larger parts when it must.
+// A body of known length is streamed part by part, nothing buffered (s3-streamed-upload.ts): one
+// PutObject up to STREAM_PART_SIZE, else parts of that size (larger when 10,000 would not hold it).
+const STREAM_PART_SIZE = 16 * MIB;
+// A body of unknown length goes through lib-storage, at most UPLOAD_QUEUE parts held in memory per
+// upload; 8 MiB parts allow 78 GiB.
 const UPLOAD_PART_SIZE = 8 * MIB;
 const UPLOAD_QUEUE = 4;
 const COPY_PART_SIZE = 512 * MIB;
@@ -226,8 +230,8 @@ export class S3Bucket {
   }
 
   /**
-   * Streams `body` to `key` with lib-storage's Upload: one PUT for a small body, else a multipart
-   * upload that holds at most a few parts in memory. The object appears only when the body ended
+   * Streams `body` to `key`: part by part as it arrives when its length is known, else through
+   * lib-storage's Upload (a few parts in memory). The object appears only when the body ended
    * cleanly at its announced length; anything else aborts the upload and nothing is published.
    */
   async upload(
@@ -252,6 +256,9 @@ export class S3Bucket {
             ').',
         ),
     );
+    // Asked before the body flows: a short body could otherwise fail before anyone listens.
+    const checksumAlgorithm =
+      expectedSize === undefined ? undefined : await this.checksumAlgorithm();
     const source = detachable(body);
     const forward = (err: Error) => counter.destroy(err);
     source.once('error', forward);
@@ -262,22 +269,42 @@ export class S3Bucket {
     } else {
       source.pipe(counter);
     }
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: counter, ContentLength: expectedSize },
-      partSize,
-      queueSize: UPLOAD_QUEUE,
-      leavePartsOnError: false,
-    });
     try {
-      const out = await upload.done();
-      return { size: counter.bytes, etag: out.ETag ?? '' };
+      if (expectedSize !== undefined) {
+        const target = {
+          client: this.client,
+          bucket: this.bucket,
+          key,
+          checksumAlgorithm,
+        };
+        const streamPart = Math.max(STREAM_PART_SIZE, Math.ceil(expectedSize / MAX_PARTS));
+        const etag = await uploadStreamed(target, counter, expectedSize, streamPart);
+        return { size: counter.bytes, etag };
+      }
+      return await this.uploadBuffered(key, counter, partSize);
     } catch (err) {
       body.unpipe();
       source.destroy();
       counter.destroy();
       throw err;
     }
+  }
+
+  /** A body of unknown length: lib-storage's Upload, a few parts buffered (S3 needs lengths). */
+  private async uploadBuffered(
+    key: string,
+    counter: ByteCounter,
+    partSize: number,
+  ): Promise<{ size: number; etag: string }> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: counter },
+      partSize,
+      queueSize: UPLOAD_QUEUE,
+      leavePartsOnError: false,
+    });
+    const out = await upload.done();
+    return { size: counter.bytes, etag: out.ETag ?? '' };
   }
 
   /** Copies `source` (of `size` bytes) to `target` inside the bucket, replacing it. */

@@ -21,6 +21,7 @@ import { checkNumParts, checkPartNumber, unquoteEtag } from './local-multipart.j
 import { ByteCounter, detachable } from './request-body.js';
 import { MAX_PART_SIZE, MIN_PART_SIZE, s3ErrorCode, s3Status, type S3Bucket } from './s3-bucket.js';
 import type { ProjectKeys } from './s3-keys.js';
+import { sendStreamed } from './s3-streamed-upload.js';
 import { parseArtifactPath, type ArtifactPath } from './safe-path.js';
 
 /** Our upload id: S3's upload id and the target path, each base64url, joined by a dot. */
@@ -153,15 +154,18 @@ export class S3MultipartUploads {
       source.pipe(counter);
       let etag: string;
       try {
-        const out = await this.bucket.client.send(
-          new UploadPartCommand({
-            Bucket: this.bucket.bucket,
-            Key: upload.key,
-            UploadId: upload.s3UploadId,
-            PartNumber: partNumber,
-            Body: counter,
-            ContentLength: size,
-          }),
+        const out = await sendStreamed(counter, (Body, options) =>
+          this.bucket.client.send(
+            new UploadPartCommand({
+              Bucket: this.bucket.bucket,
+              Key: upload.key,
+              UploadId: upload.s3UploadId,
+              PartNumber: partNumber,
+              Body,
+              ContentLength: size,
+            }),
+            options,
+          ),
         );
         etag = out.ETag ?? '';
       } catch (err) {
@@ -380,12 +384,15 @@ export class S3MultipartUploads {
         })(),
         { objectMode: false },
       );
-      const out = await this.bucket.client.send(
-        new UploadPartCommand({
-          ...target,
-          Body: joined,
-          ContentLength: group.reduce((n, c) => n + c.size, 0),
-        }),
+      const out = await sendStreamed(joined, (Body, options) =>
+        this.bucket.client.send(
+          new UploadPartCommand({
+            ...target,
+            Body,
+            ContentLength: group.reduce((n, c) => n + c.size, 0),
+          }),
+          options,
+        ),
       );
       return { PartNumber: first.partNumber, ETag: out.ETag, ChecksumCRC32: out.ChecksumCRC32 };
     } catch (err) {

@@ -161,17 +161,21 @@ describe.skipIf(skip)('artifacts in S3', () => {
     });
 
     it('streams a body larger than one S3 part through a multipart upload', async () => {
-      const dir = fresh();
-      const data = randomBytes(20 * MIB + 17);
-      await put(`${dir}/big.bin`, data);
-      const res = await s.request('GET', `${A}/${dir}/big.bin`);
-      expect(res.status).toBe(200);
-      expect(sha(res.body)).toBe(sha(data));
-      const range = await s.request('GET', `${A}/${dir}/big.bin`, {
-        headers: { Range: `bytes=${9 * MIB}-${9 * MIB + 99}` },
-      });
-      expect(range.body.equals(data.subarray(9 * MIB, 9 * MIB + 100))).toBe(true);
-    });
+      // Parts of 16 MiB: a short last part, and two whole parts with nothing left over.
+      for (const size of [20 * MIB + 17, 32 * MIB]) {
+        const dir = fresh();
+        const data = randomBytes(size);
+        await put(`${dir}/big.bin`, data);
+        const res = await s.request('GET', `${A}/${dir}/big.bin`);
+        expect(res.status).toBe(200);
+        expect(sha(res.body)).toBe(sha(data));
+        const range = await s.request('GET', `${A}/${dir}/big.bin`, {
+          headers: { Range: `bytes=${16 * MIB - 50}-${16 * MIB + 49}` },
+        });
+        expect(range.body.equals(data.subarray(16 * MIB - 50, 16 * MIB + 50))).toBe(true);
+        expect(await uploadsOf(`${PREFIX}/default/${dir}/big.bin`)).toBe(0);
+      }
+    }, 60_000);
 
     it('stores an empty file', async () => {
       const dir = fresh();
@@ -311,7 +315,8 @@ describe.skipIf(skip)('artifacts in S3', () => {
     it('is refused by the store when a stream ends short of its announced length', async () => {
       const store = s.projects.artifacts.storeFor('default', '');
       const dir = fresh();
-      for (const size of [1000, 12 * MIB]) {
+      // One PutObject, and a multipart upload of 16 MiB parts cut from one 40 MiB chunk.
+      for (const size of [1000, 12 * MIB, 40 * MIB]) {
         const p = parseArtifactPath(`${dir}/short-${size}.bin`);
         await expect(
           store.put(p, Readable.from([randomBytes(size)]), { expectedSize: size + 1 }),
@@ -491,6 +496,24 @@ describe.skipIf(skip)('artifacts in S3', () => {
       });
       expect(aborted.status, aborted.text).toBe(200);
     });
+
+    it('survives a part cut off by its client; the part sent again is what is stored', async () => {
+      const dir = fresh();
+      const created = await create(dir, 2);
+      const url = new URL(created.credentials[0].url);
+      // A part of 8 MiB goes straight to S3: its client hangs up after 3 MiB.
+      await cutUpload(url.pathname + url.search, 8 * MIB, 3 * MIB);
+      const parts = [randomBytes(8 * MIB), randomBytes(100)];
+      const listed = await sendAll(created, parts);
+      const done = await s.json('POST', `${MPU}/complete/${dir}`, {
+        path: '/tmp/model.bin',
+        upload_id: created.upload_id,
+        parts: listed,
+      });
+      expect(done.status, done.text).toBe(200);
+      const res = await s.request('GET', `${A}/${dir}/model.bin`);
+      expect(sha(res.body)).toBe(sha(Buffer.concat(parts)));
+    }, 60_000);
 
     it('drops the parts on abort; the upload is gone afterwards', async () => {
       const dir = fresh();
