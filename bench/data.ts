@@ -4,6 +4,7 @@
 // reference store the same rows.
 import { createHash } from 'node:crypto';
 import SQLite from 'better-sqlite3';
+import { RANK_MARK_EVERY } from '../migrations/project/0007_metric_rank_marks.js';
 
 export const BATCH_KEYS = 50;
 export const BATCH_STEPS = 20; // 50 keys × 20 steps = 1000 metrics per log-batch request
@@ -12,7 +13,7 @@ export const METRICS_PER_RUN = 10;
 export const TAGS_PER_RUN = 5;
 const BASE_TIME = 1_700_000_000_000;
 /** trackd keeps a rank mark for every RANK_MARK_EVERY-th point of a history (migration 0007). */
-export const RANK_MARK_EVERY = 32;
+export { RANK_MARK_EVERY };
 
 /** A deterministic value in [0, 1). */
 export function unit(n: number): number {

@@ -169,44 +169,6 @@ export class SeriesWriter {
   }
 }
 
-/**
- * Where points were written without the SQLite path (any other dialect): their ranks are not
- * tracked there, so the histories are marked out of order and sampled by the general SQL.
- */
-export async function markOutOfOrder(
-  db: Kysely<Database>,
-  runKey: number,
-  points: StoredPoint[],
-): Promise<void> {
-  const newest = new Map<string, StoredPoint>();
-  for (const p of points) {
-    const seen = newest.get(p.key);
-    if (!seen || compareKeyOrder(p, seen) > 0) newest.set(p.key, p);
-  }
-  for (const p of newest.values()) {
-    await db
-      .insertInto('metric_series')
-      .values({
-        run_key: runKey,
-        key: p.key,
-        points: 0,
-        in_order: 0,
-        last_timestamp: p.timestamp,
-        last_step: p.step,
-        last_value: p.value,
-        last_is_nan: p.is_nan,
-        last_time_offset: 0,
-      })
-      .onConflict((oc) => oc.columns(['run_key', 'key']).doUpdateSet({ in_order: 0 }))
-      .execute();
-    await db
-      .deleteFrom('metric_rank_marks')
-      .where('run_key', '=', runKey)
-      .where('key', '=', p.key)
-      .execute();
-  }
-}
-
 /** A mark: timestamp, time_offset, step, value, is_nan. */
 type Mark = [number, number, number, number, number];
 const MARK_COLUMNS = 'timestamp, time_offset, step, value, is_nan from metric_rank_marks ';

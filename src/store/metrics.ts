@@ -2,13 +2,8 @@
 // value kept up to date in the same transaction so searches and run views never scan history.
 import { sql } from 'kysely';
 import type { Db } from './experiments.js';
-import {
-  compareKeyOrder,
-  markOutOfOrder,
-  sampleInOrder,
-  SeriesWriter,
-  type StoredPoint,
-} from './metric-ranks.js';
+import { compareKeyOrder, sampleInOrder, SeriesWriter, type StoredPoint } from './metric-ranks.js';
+import { sqlFlavour } from '../search/sql-compare.js';
 import { sqliteStatementsOf, type SqliteStatements } from './sqlite-statements.js';
 
 export interface MetricPoint {
@@ -52,8 +47,6 @@ function isNewer(a: StoredPoint, b: StoredPoint): boolean {
   return a.value > b.value;
 }
 
-const INSERT_CHUNK = 150; // rows per INSERT: 6 bound values each stays under SQLite's variable limit
-
 /** The newest point of each key in `rows` (MLflow's order), the candidates for `latest_metrics`. */
 function newestByKey(rows: StoredPoint[]): StoredPoint[] {
   const newest = new Map<string, StoredPoint>();
@@ -76,6 +69,16 @@ const UPSERT_LATEST_SQL =
   'on conflict (run_uuid, key) do update set value = excluded.value, timestamp = excluded.timestamp, ' +
   'step = excluded.step, is_nan = excluded.is_nan ' +
   'where (excluded.step, excluded.timestamp, excluded.value) > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)';
+
+/** The last point of each key in the metrics table's key order. */
+function newestInKeyOrder(rows: StoredPoint[]): StoredPoint[] {
+  const newest = new Map<string, StoredPoint>();
+  for (const p of rows) {
+    const seen = newest.get(p.key);
+    if (!seen || compareKeyOrder(p, seen) > 0) newest.set(p.key, p);
+  }
+  return [...newest.values()];
+}
 
 /** The points of each key, each key's in the metrics table's key order. */
 function byKeyInKeyOrder(rows: StoredPoint[]): StoredPoint[][] {
@@ -146,7 +149,7 @@ export const RUN_KEY_OF_ID = '(select run_key from runs where run_uuid = ?)';
 /**
  * Appends points to the history (a point identical to a stored one is ignored, as MLflow does) and
  * moves `latest_metrics` forward. Inside a transaction on a project's SQLite database it runs
- * prepared statements directly; otherwise (any other dialect) through Kysely, to the same effect.
+ * prepared statements directly; on PostgreSQL a few statements over arrays, whatever the size.
  */
 export async function writeMetrics(db: Db, run: MetricRun, metrics: MetricPoint[]): Promise<void> {
   if (!metrics.length) return;
@@ -154,32 +157,49 @@ export async function writeMetrics(db: Db, run: MetricRun, metrics: MetricPoint[
   const latest = newestByKey(rows);
   const statements = sqliteStatementsOf(db);
   if (statements) return writeWithStatements(statements, run, rows, latest);
+  if (sqlFlavour(db) === 'sqlite') {
+    throw new Error('metrics are written on SQLite inside a transaction of a project database');
+  }
+  await writeWithArrays(db, run, rows, latest);
+}
 
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db
-      .insertInto('metrics')
-      .values(rows.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_key: run.key })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
-  await markOutOfOrder(db, run.key, rows);
-  for (let i = 0; i < latest.length; i += INSERT_CHUNK) {
-    await db
-      .insertInto('latest_metrics')
-      .values(latest.slice(i, i + INSERT_CHUNK).map((r) => ({ ...r, run_uuid: run.id })))
-      .onConflict((oc) =>
-        oc
-          .columns(['run_uuid', 'key'])
-          .doUpdateSet((eb) => ({
-            value: eb.ref('excluded.value'),
-            timestamp: eb.ref('excluded.timestamp'),
-            step: eb.ref('excluded.step'),
-            is_nan: eb.ref('excluded.is_nan'),
-          }))
-          .where(NEWER_THAN_LATEST),
-      )
-      .execute();
-  }
+/**
+ * The rows of `points` in a FROM clause, to be named `p(key, value, timestamp, step, is_nan)`: one
+ * PostgreSQL array a column, turned back into rows by `unnest`, so a batch is one statement with a
+ * handful of parameters however many points it holds (multi-row VALUES of 150 rows and 900
+ * parameters a statement spent more time being built and parsed than stored).
+ */
+function unnestPoints(points: StoredPoint[]) {
+  const column = <T>(pick: (p: StoredPoint) => T) => points.map(pick);
+  return sql`unnest(${column((p) => p.key)}::text[], ${column((p) => p.value)}::float8[],
+    ${column((p) => p.timestamp)}::int8[], ${column((p) => p.step)}::int8[],
+    ${column((p) => p.is_nan)}::int4[])`;
+}
+
+async function writeWithArrays(
+  db: Db,
+  run: MetricRun,
+  rows: StoredPoint[],
+  latest: StoredPoint[],
+): Promise<void> {
+  await sql`insert into metrics (run_key, key, value, timestamp, step, is_nan)
+    select ${run.key}, p.* from ${unnestPoints(rows)} as p(key, value, timestamp, step, is_nan)
+    on conflict do nothing`.execute(db);
+  // Ranks are tracked on the SQLite path only: here each history written to is marked out of
+  // order (and its marks dropped), so it is sampled by the general SQL.
+  const newest = newestInKeyOrder(rows);
+  await sql`insert into metric_series (run_key, key, points, in_order, last_timestamp, last_step,
+      last_value, last_is_nan, last_time_offset)
+    select ${run.key}, p.key, 0, 0, p.timestamp, p.step, p.value, p.is_nan, 0
+    from ${unnestPoints(newest)} as p(key, value, timestamp, step, is_nan)
+    on conflict (run_key, key) do update set in_order = 0`.execute(db);
+  await sql`delete from metric_rank_marks
+    where run_key = ${run.key} and key = any(${newest.map((p) => p.key)}::text[])`.execute(db);
+  await sql`insert into latest_metrics (run_uuid, key, value, timestamp, step, is_nan)
+    select ${run.id}, p.* from ${unnestPoints(latest)} as p(key, value, timestamp, step, is_nan)
+    on conflict (run_uuid, key) do update set value = excluded.value,
+      timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
+    where ${NEWER_THAN_LATEST}`.execute(db);
 }
 
 /** One metric's history in MLflow's order (timestamp, step, value), optionally one page of it. */

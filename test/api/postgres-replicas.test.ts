@@ -15,11 +15,7 @@ import { createApp } from '../../src/app.js';
 import type { Accounts } from '../../src/auth/accounts.js';
 import { loadConfig, type ConfigFlags } from '../../src/config.js';
 import { basic, PASSWORD } from '../support/auth.js';
-
-const PG_URL = process.env.TRACKD_TEST_PG_URL;
-if (!PG_URL && process.env.CI) {
-  throw new Error('TRACKD_TEST_PG_URL must name a PostgreSQL server under CI');
-}
+import { freshDatabase, PG_URL } from '../support/postgres.js';
 
 interface Replica {
   api: ReturnType<typeof supertest>;
@@ -45,21 +41,6 @@ async function startReplicas(databaseUrl: string, flags: ConfigFlags = {}): Prom
 
 let replicas: Replica[] = [];
 let databaseUrl = '';
-
-/** A fresh database on the test server, so runs never see each other's projects. */
-async function freshDatabase(serverUrl: string): Promise<string> {
-  const name = `trackd_test_${process.pid}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`create database "${name}"`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 const json = (api: Replica['api'], url: string, body: unknown) =>
   api.post(url).set('Content-Type', 'application/json').send(JSON.stringify(body));

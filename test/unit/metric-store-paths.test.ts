@@ -1,17 +1,18 @@
 // The SQLite fast paths of the metric store (prepared statements inside a transaction) and the
-// Kysely paths other databases take must store and read exactly the same thing.
+// paths PostgreSQL takes (arrays through `unnest`, Kysely reads) must store and read exactly the
+// same thing. The PostgreSQL side needs TRACKD_TEST_PG_URL (test/support/postgres.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, ProjectRegistry } from '../../src/store/projects.js';
+import { ProjectRegistry } from '../../src/store/projects.js';
 import { openMetricHistory } from '../../src/store/metric-history.js';
 import { writeMetrics, type MetricPoint } from '../../src/store/metrics.js';
 import type { Database } from '../../src/store/schema.js';
 import { sqliteStatementsOf } from '../../src/store/sqlite-statements.js';
 import { insertBareRun } from '../support/metric-history-db.js';
+import { freshDatabase, PG_URL } from '../support/postgres.js';
 
 const RUN = 'a'.repeat(32);
 /** The run as metric writes name it: its id and the integer key its history rows carry. */
@@ -39,23 +40,16 @@ async function readMetricHistory(db: Kysely<Database>, runId: string, key: strin
 }
 let dataDir: string;
 let registry: ProjectRegistry;
-let plain: Kysely<Database>;
 
 const addRun = (db: Kysely<Database>) => insertBareRun(db, METRIC_RUN);
 
-beforeEach(async () => {
+beforeEach(() => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trackd-metric-paths-'));
   registry = new ProjectRegistry(dataDir);
-  // A Kysely instance over SQLite that the registry did not open: no prepared-statement paths.
-  plain = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: new SQLite(path.join(dataDir, 'plain.db')) }),
-  });
-  await migrateToLatest(plain);
 });
 
 afterEach(async () => {
   await registry.closeAll();
-  await plain.destroy();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -82,45 +76,67 @@ async function contents(db: Kysely<Database>) {
   const history = await db
     .selectFrom('metrics')
     .selectAll()
-    .orderBy(['key', 'step', 'timestamp', 'value', 'is_nan'])
+    .orderBy('key')
+    .orderBy('step')
+    .orderBy('timestamp')
+    .orderBy('value')
+    .orderBy('is_nan')
     .execute();
   const latest = await db.selectFrom('latest_metrics').selectAll().orderBy('key').execute();
   return { history, latest };
 }
 
-describe('metric store paths', () => {
-  it('stores the same history and latest values with prepared statements as with Kysely', async () => {
+describe.skipIf(!PG_URL)('metric store paths: SQLite and PostgreSQL', () => {
+  let postgres: ProjectRegistry;
+  let other: Kysely<Database>;
+
+  beforeEach(async () => {
+    postgres = new ProjectRegistry(dataDir, 64, {
+      backendStoreUri: await freshDatabase(PG_URL!),
+    });
+    other = (await postgres.acquire('p', true)).context.db;
+  });
+
+  afterEach(() => postgres.closeAll());
+
+  it('stores the same history and latest values with prepared statements as with arrays', async () => {
     const project = (await registry.acquire('p', true)).context.db;
     await addRun(project);
-    await addRun(plain);
+    await addRun(other);
     for (const batch of BATCHES) {
       await project.transaction().execute(async (trx) => {
         expect(sqliteStatementsOf(trx)).toBeDefined();
         await writeMetrics(trx, METRIC_RUN, batch);
       });
-      await plain.transaction().execute(async (trx) => {
+      await other.transaction().execute(async (trx) => {
         expect(sqliteStatementsOf(trx)).toBeUndefined();
         await writeMetrics(trx, METRIC_RUN, batch);
       });
     }
     const fast = await contents(project);
-    expect(fast).toEqual(await contents(plain));
+    expect(fast).toEqual(await contents(other));
     expect(fast.latest.map((l) => [l.key, l.step, l.value])).toEqual([
       ['acc', 1, 0],
       ['loss', 3, 0.7],
     ]);
+    // Histories written on PostgreSQL are sampled by the general SQL, not by rank.
+    const series = await other.selectFrom('metric_series').select(['key', 'in_order']).execute();
+    expect(series.map((r) => [r.key, r.in_order]).sort()).toEqual([
+      ['acc', 0],
+      ['loss', 0],
+    ]);
   });
 
-  it('reads the same whole history with prepared statements as with Kysely', async () => {
+  it('reads the same whole history on SQLite as on PostgreSQL', async () => {
     const project = (await registry.acquire('p', true)).context.db;
-    for (const db of [project, plain]) {
+    for (const db of [project, other]) {
       await addRun(db);
       for (const batch of BATCHES)
         await db.transaction().execute((trx) => writeMetrics(trx, METRIC_RUN, batch));
     }
     for (const key of ['loss', 'acc', 'none']) {
       const fast = await readMetricHistory(project, RUN, key);
-      const slow = await readMetricHistory(plain, RUN, key);
+      const slow = await readMetricHistory(other, RUN, key);
       expect(fast).toEqual(slow);
     }
     const acc = await readMetricHistory(project, RUN, 'acc');
@@ -129,7 +145,9 @@ describe('metric store paths', () => {
     expect(acc.value).toEqual([-Infinity, 0, Infinity, 0]);
     expect(acc.isNan).toEqual([0, 1, 0, 0]);
   });
+});
 
+describe('metric store paths', () => {
   it('reads every point of a history longer than a page, with int64 steps beyond 2^53', async () => {
     const project = (await registry.acquire('p', true)).context.db;
     await addRun(project);
