@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { buildRows, markdownTable, recordInBenchmarks, textTable, verdict } from './report.js';
+import { buildRows, recordInBenchmarks, runEntry, textTable, verdict } from './report.js';
 import { rawInsertPointsPerSecond } from './sqlite-limit.js';
 import {
   MLFLOW_BIN,
@@ -276,18 +276,18 @@ async function main() {
       const mlflowVersion = withMlflow
         ? execFileSync(MLFLOW_BIN, ['--version'], { encoding: 'utf8' }).trim()
         : undefined;
-      const entry = [
-        `### Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-        '',
-        `Machine: ${machine()}. ${loadNote[0].toUpperCase()}${loadNote.slice(1)}; the run took ${elapsed.toFixed(0)} s.`,
-        `Peer: ${mlflowVersion ? `${mlflowVersion} (\`mlflow server\`, default 4 workers, SQLite)` : 'not measured (set BENCH_MLFLOW=1)'}. ` +
+      const entry = runEntry({
+        started,
+        machine: machine(),
+        loadNote,
+        elapsed,
+        setup:
+          `Peer: ${mlflowVersion ? `${mlflowVersion} (\`mlflow server\`, default 4 workers, SQLite)` : 'not measured (set BENCH_MLFLOW=1)'}. ` +
           `Search: \`${SEARCH.filter}\`, order_by \`${SEARCH.order_by.join(', ')}\`, max_results ${SEARCH.max_results}.`,
-        '',
-        markdownTable(rows),
-        '',
-        ...(notes.length ? ['Notes:', ...notes.map((n) => `- ${n}`), ''] : []),
-        ...(problems.length ? ['Problems:', ...problems.map((p) => `- ${p}`), ''] : []),
-      ].join('\n');
+        rows,
+        notes,
+        problems,
+      });
       recordInBenchmarks(path.join(ROOT, 'BENCHMARKS.md'), entry);
       console.log('  recorded in BENCHMARKS.md');
     }

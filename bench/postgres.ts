@@ -13,7 +13,7 @@ import pg from 'pg';
 import { schemaFor } from '../src/store/postgres/project-databases.js';
 import { historyPoint, RANK_MARK_EVERY, SEARCH, seededRun } from './data.js';
 import { machine, machineTicks, othersShare } from './machine.js';
-import { buildRows, markdownTable, recordInBenchmarks, textTable } from './report.js';
+import { buildRows, recordInBenchmarks, runEntry, textTable } from './report.js';
 import type { Seeder } from './seed.js';
 import {
   familyCpuSeconds,
@@ -421,19 +421,19 @@ export async function measureOnPostgres(run: PostgresRun): Promise<void> {
       const mlflowVersion = run.withMlflow
         ? execFileSync(MLFLOW_BIN, ['--version'], { encoding: 'utf8' }).trim()
         : undefined;
-      const entry = [
-        `### Run of ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-        '',
-        `Machine: ${machine()}. ${loadNote[0].toUpperCase()}${loadNote.slice(1)}; the run took ${elapsed.toFixed(0)} s.`,
-        `Database: ${version}, one database a server. ` +
+      const entry = runEntry({
+        started,
+        machine: machine(),
+        loadNote,
+        elapsed,
+        setup:
+          `Database: ${version}, one database a server. ` +
           `Peer: ${mlflowVersion ? `${mlflowVersion} (\`mlflow server\`, default 4 workers, ${PSYCOPG})` : 'not measured (set BENCH_MLFLOW=1)'}. ` +
           `Search: \`${SEARCH.filter}\`, order_by \`${SEARCH.order_by.join(', ')}\`, max_results ${SEARCH.max_results}.`,
-        '',
-        markdownTable(rows),
-        '',
-        ...(notes.length ? ['Notes:', ...notes.map((n) => `- ${n}`), ''] : []),
-        ...(problems.length ? ['Problems:', ...problems.map((p) => `- ${p}`), ''] : []),
-      ].join('\n');
+        rows,
+        notes,
+        problems,
+      });
       recordInBenchmarks(path.join(ROOT, 'BENCHMARKS.md'), entry, RECORD_NAME);
       console.log('  recorded in BENCHMARKS.md');
     }

@@ -214,6 +214,32 @@ export function markdownTable(rows: Row[]): string {
   );
 }
 
+/** One run's entry for BENCHMARKS.md: when, on what machine, against what, the table and notes. */
+export function runEntry(run: {
+  started: Date;
+  machine: string;
+  loadNote: string;
+  elapsed: number;
+  /** Lines after the machine's: the database, the peer, the search. */
+  setup: string;
+  rows: Row[];
+  notes: string[];
+  problems: string[];
+}): string {
+  const { loadNote, notes, problems } = run;
+  return [
+    `### Run of ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Machine: ${run.machine}. ${loadNote[0].toUpperCase()}${loadNote.slice(1)}; the run took ${run.elapsed.toFixed(0)} s.`,
+    run.setup,
+    '',
+    markdownTable(run.rows),
+    '',
+    ...(notes.length ? ['Notes:', ...notes.map((n) => `- ${n}`), ''] : []),
+    ...(problems.length ? ['Problems:', ...problems.map((p) => `- ${p}`), ''] : []),
+  ].join('\n');
+}
+
 const KEEP = 3;
 
 /**

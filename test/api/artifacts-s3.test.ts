@@ -349,6 +349,23 @@ describe.skipIf(skip)('artifacts in S3', () => {
       return s.request('PUT', new URL(credential.url).pathname, { body });
     }
 
+    /** Completes the upload with `listed`; the published file must be `parts` joined. */
+    async function completeAndCheck(
+      dir: string,
+      uploadId: string,
+      listed: { part_number: number; etag?: string }[],
+      parts: Buffer[],
+    ) {
+      const done = await s.json('POST', `${MPU}/complete/${dir}`, {
+        path: '/tmp/model.bin',
+        upload_id: uploadId,
+        parts: listed,
+      });
+      expect(done.status, done.text).toBe(200);
+      const res = await s.request('GET', `${A}/${dir}/model.bin`);
+      expect(sha(res.body)).toBe(sha(Buffer.concat(parts)));
+    }
+
     async function sendAll(created: { credentials: Credential[] }, parts: Buffer[]) {
       const answers = await Promise.all(
         parts.map((part, i) => putPart(created.credentials[i], part)),
@@ -364,14 +381,7 @@ describe.skipIf(skip)('artifacts in S3', () => {
       const listed = await sendAll(created, parts);
       expect(listed[0].etag).toBe(`"${createHash('md5').update(parts[0]).digest('hex')}"`);
       expectError(await s.request('GET', `${A}/${dir}/model.bin`), 404, 'RESOURCE_DOES_NOT_EXIST');
-      const done = await s.json('POST', `${MPU}/complete/${dir}`, {
-        path: '/tmp/model.bin',
-        upload_id: created.upload_id,
-        parts: listed,
-      });
-      expect(done.status, done.text).toBe(200);
-      const res = await s.request('GET', `${A}/${dir}/model.bin`);
-      expect(sha(res.body)).toBe(sha(Buffer.concat(parts)));
+      await completeAndCheck(dir, created.upload_id, listed, parts);
       expect(await keysBelow(`${PREFIX}/.trackd-staging/`)).toEqual([]);
     }, 60_000);
 
@@ -387,14 +397,12 @@ describe.skipIf(skip)('artifacts in S3', () => {
       const created = await create(dir, parts.length);
       const listed = await sendAll(created, parts);
       // Listed without ETags: the latest of each part counts.
-      const done = await s.json('POST', `${MPU}/complete/${dir}`, {
-        path: '/tmp/model.bin',
-        upload_id: created.upload_id,
-        parts: listed.map(({ part_number }) => ({ part_number })),
-      });
-      expect(done.status, done.text).toBe(200);
-      const res = await s.request('GET', `${A}/${dir}/model.bin`);
-      expect(sha(res.body)).toBe(sha(Buffer.concat(parts)));
+      await completeAndCheck(
+        dir,
+        created.upload_id,
+        listed.map(({ part_number }) => ({ part_number })),
+        parts,
+      );
       expect(await keysBelow(`${PREFIX}/.trackd-staging/`)).toEqual([]);
     }, 60_000);
 
@@ -417,14 +425,12 @@ describe.skipIf(skip)('artifacts in S3', () => {
         randomBytes(9),
       ]);
       const listed = await sendAll(created, parts);
-      const done = await s.json('POST', `${MPU}/complete/${dir}`, {
-        path: '/tmp/model.bin',
-        upload_id: created.upload_id,
-        parts: listed.map(({ part_number }) => ({ part_number })),
-      });
-      expect(done.status, done.text).toBe(200);
-      const res = await s.request('GET', `${A}/${dir}/model.bin`);
-      expect(sha(res.body)).toBe(sha(Buffer.concat(parts)));
+      await completeAndCheck(
+        dir,
+        created.upload_id,
+        listed.map(({ part_number }) => ({ part_number })),
+        parts,
+      );
       expect(await keysBelow(`${PREFIX}/.trackd-staging/`)).toEqual([]);
     }, 60_000);
 
@@ -505,14 +511,7 @@ describe.skipIf(skip)('artifacts in S3', () => {
       await cutUpload(url.pathname + url.search, 8 * MIB, 3 * MIB);
       const parts = [randomBytes(8 * MIB), randomBytes(100)];
       const listed = await sendAll(created, parts);
-      const done = await s.json('POST', `${MPU}/complete/${dir}`, {
-        path: '/tmp/model.bin',
-        upload_id: created.upload_id,
-        parts: listed,
-      });
-      expect(done.status, done.text).toBe(200);
-      const res = await s.request('GET', `${A}/${dir}/model.bin`);
-      expect(sha(res.body)).toBe(sha(Buffer.concat(parts)));
+      await completeAndCheck(dir, created.upload_id, listed, parts);
     }, 60_000);
 
     it('drops the parts on abort; the upload is gone afterwards', async () => {
