@@ -13,11 +13,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { buildRows, recordInBenchmarks, runEntry, textTable, verdict } from './report.js';
 import { rawInsertPointsPerSecond } from './sqlite-limit.js';
 import {
-  MLFLOW_BIN,
+  mlflowVersion,
   ROOT,
   startMlflow,
   startTrackd,
@@ -29,7 +28,6 @@ import { measureUi } from './ui.js';
 import { compareTraceFigures, measureTraces, traceRows, type TraceFigures } from './traces.js';
 import { measureServer, type Figures, type Section, type Sizes } from './suite.js';
 import { MIB, writeRaw } from './transfer.js';
-import { SEARCH } from './data.js';
 import { measureS3Transfer } from './s3-transfer.js';
 import { sqliteSeeder, type Seeder } from './seed.js';
 import { machine, machineTicks, othersShare } from './machine.js';
@@ -273,17 +271,14 @@ async function main() {
     for (const p of problems) console.log(`  PROBLEM: ${p}`);
 
     if (write) {
-      const mlflowVersion = withMlflow
-        ? execFileSync(MLFLOW_BIN, ['--version'], { encoding: 'utf8' }).trim()
-        : undefined;
       const entry = runEntry({
         started,
         machine: machine(),
         loadNote,
         elapsed,
-        setup:
-          `Peer: ${mlflowVersion ? `${mlflowVersion} (\`mlflow server\`, default 4 workers, SQLite)` : 'not measured (set BENCH_MLFLOW=1)'}. ` +
-          `Search: \`${SEARCH.filter}\`, order_by \`${SEARCH.order_by.join(', ')}\`, max_results ${SEARCH.max_results}.`,
+        peer: withMlflow
+          ? `${mlflowVersion()} (\`mlflow server\`, default 4 workers, SQLite)`
+          : undefined,
         rows,
         notes,
         problems,

@@ -11,13 +11,13 @@ import path from 'node:path';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { schemaFor } from '../src/store/postgres/project-databases.js';
-import { historyPoint, RANK_MARK_EVERY, SEARCH, seededRun } from './data.js';
+import { historyPoint, RANK_MARK_EVERY, seededRun } from './data.js';
 import { machine, machineTicks, othersShare } from './machine.js';
 import { buildRows, recordInBenchmarks, runEntry, textTable } from './report.js';
 import type { Seeder } from './seed.js';
 import {
   familyCpuSeconds,
-  MLFLOW_BIN,
+  mlflowVersion,
   ROOT,
   startMlflow,
   startTrackd,
@@ -418,18 +418,15 @@ export async function measureOnPostgres(run: PostgresRun): Promise<void> {
     for (const p of problems) console.log(`  PROBLEM: ${p}`);
 
     if (run.write) {
-      const mlflowVersion = run.withMlflow
-        ? execFileSync(MLFLOW_BIN, ['--version'], { encoding: 'utf8' }).trim()
-        : undefined;
       const entry = runEntry({
         started,
         machine: machine(),
         loadNote,
         elapsed,
-        setup:
-          `Database: ${version}, one database a server. ` +
-          `Peer: ${mlflowVersion ? `${mlflowVersion} (\`mlflow server\`, default 4 workers, ${PSYCOPG})` : 'not measured (set BENCH_MLFLOW=1)'}. ` +
-          `Search: \`${SEARCH.filter}\`, order_by \`${SEARCH.order_by.join(', ')}\`, max_results ${SEARCH.max_results}.`,
+        database: version,
+        peer: run.withMlflow
+          ? `${mlflowVersion()} (\`mlflow server\`, default 4 workers, ${PSYCOPG})`
+          : undefined,
         rows,
         notes,
         problems,

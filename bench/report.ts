@@ -2,6 +2,7 @@
 // between them, and the targets of issue #6; as plain text for the terminal and as Markdown for
 // BENCHMARKS.md (newest run first, between two markers).
 import fs from 'node:fs';
+import { SEARCH } from './data.js';
 import type { LoadResult } from './load.js';
 import type { Figures } from './suite.js';
 import { MIB } from './transfer.js';
@@ -220,18 +221,25 @@ export function runEntry(run: {
   machine: string;
   loadNote: string;
   elapsed: number;
-  /** Lines after the machine's: the database, the peer, the search. */
-  setup: string;
+  /** The database both servers used, when not their SQLite files. */
+  database?: string;
+  /** MLflow's server as measured (version, workers, store); unset when it was not. */
+  peer?: string;
   rows: Row[];
   notes: string[];
   problems: string[];
 }): string {
   const { loadNote, notes, problems } = run;
+  const setup = [
+    run.database && `Database: ${run.database}, one database a server.`,
+    `Peer: ${run.peer ?? 'not measured (set BENCH_MLFLOW=1)'}.`,
+    `Search: \`${SEARCH.filter}\`, order_by \`${SEARCH.order_by.join(', ')}\`, max_results ${SEARCH.max_results}.`,
+  ];
   return [
     `### Run of ${run.started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Machine: ${run.machine}. ${loadNote[0].toUpperCase()}${loadNote.slice(1)}; the run took ${run.elapsed.toFixed(0)} s.`,
-    run.setup,
+    setup.filter(Boolean).join(' '),
     '',
     markdownTable(run.rows),
     '',

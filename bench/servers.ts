@@ -1,7 +1,7 @@
 // The servers a benchmark talks to: ours (the built dist/src/main.js) and, as the peer, MLflow's own
 // tracking server. Each binds 127.0.0.1 on a free port, runs in its own process group (MLflow forks
 // uvicorn workers) and is stopped with its whole group; memory is read from /proc.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -9,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MLFLOW_BIN = path.join(ROOT, '.venv/bin/mlflow');
+
+/** `mlflow, version X` of the MLflow in .venv, for the record. */
+export function mlflowVersion(): string {
+  return execFileSync(MLFLOW_BIN, ['--version'], { encoding: 'utf8' }).trim();
+}
 
 export interface ServerHandle {
   name: string;
