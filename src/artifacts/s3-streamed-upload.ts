@@ -92,7 +92,7 @@ class BodySlicer {
 }
 
 /** How many parts a body of `size` bytes takes at `partSize` bytes each. */
-export function partCount(size: number, partSize: number): number {
+function partCount(size: number, partSize: number): number {
   return Math.max(1, Math.ceil(size / partSize));
 }
 
