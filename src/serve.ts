@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { removeLiveUploadFilesSync, sweepLeftovers } from './artifacts/leftovers.js';
 import { ensureAdmin } from './auth/bootstrap.js';
 import type { Config } from './config.js';
+import { collectWhenQuiet } from './http/quiet-collection.js';
 import { listen } from './http/server.js';
 import type { Logger } from './logging.js';
 import { DELETED_PREFIX } from './store/projects.js';
@@ -93,6 +94,8 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
     `trackd ${VERSION} listening on http://${config.host}:${running.port}`,
   );
 
+  const stopCollections = collectWhenQuiet(inFlight);
+
   // While serving, only files no request holds and old enough to belong to a finished transfer.
   const sweeps = setInterval(() => {
     const options = { multipartMaxAgeMs, minAgeMs: 2 * config.bodyTimeoutSeconds * 1000 };
@@ -115,6 +118,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
       logger.info({ signal }, again ? 'second signal: cutting running requests now' : 'stopping');
       void running.shutdown({ now: again }).then(async () => {
         clearInterval(sweeps);
+        stopCollections();
         await close();
         logger.info('stopped');
         logger.flush();

@@ -7,13 +7,17 @@ export class InFlightRequests {
   private running = 0;
   private idle?: () => void;
   draining = false;
+  /** When a request last started or ended (start-up before the first): quiet-collection.ts. */
+  lastActive = Date.now();
 
   middleware(): RequestHandler {
     return (_req, res, next) => {
       this.running++;
+      this.lastActive = Date.now();
       if (this.draining) res.setHeader('Connection', 'close');
       res.once('close', () => {
         this.running--;
+        this.lastActive = Date.now();
         if (this.running === 0) this.idle?.();
       });
       next();
