@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { removeLiveUploadFilesSync, sweepLeftovers } from './artifacts/leftovers.js';
 import { ensureAdmin } from './auth/bootstrap.js';
 import type { Config } from './config.js';
+import { setHeapGrowth } from './heap-growth.js';
 import { collectWhenQuiet } from './http/quiet-collection.js';
 import { listen } from './http/server.js';
 import type { Logger } from './logging.js';
@@ -18,6 +19,7 @@ export function isLoopback(host: string): boolean {
 }
 
 export async function serve(config: Config, logger: Logger): Promise<void> {
+  setHeapGrowth();
   if (config.auth === 'none' && !isLoopback(config.host) && !config.allowUnauthenticatedNetwork) {
     throw new Error(
       `refusing to serve ${config.host} without authentication: anyone who reaches the port ` +

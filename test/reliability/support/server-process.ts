@@ -31,6 +31,8 @@ export interface StartOptions {
   args?: string[];
   /** Added to (and overriding) the test process's environment. */
   env?: Record<string, string>;
+  /** Extra node (V8) flags after the production ones, e.g. GC tracing. */
+  nodeArgs?: string[];
 }
 
 export interface ServerProcess {
@@ -102,6 +104,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     // The V8 flag is the one `npm start` and main.js's shebang give the server in production.
     [
       '--max-semi-space-size=32',
+      ...(opts.nodeArgs ?? []),
       MAIN,
       'serve',
       '--host',
