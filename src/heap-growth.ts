@@ -18,7 +18,7 @@ export const HEAP_GROWING_PERCENT = 150;
  * `npm start` and the image all get it, and any `--heap-growing-percent` given explicitly on the
  * command line still wins.
  */
-export function setHeapGrowth(execArgv: readonly string[] = process.execArgv): void {
-  if (execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) return;
+export function setHeapGrowth(): void {
+  if (process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) return;
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

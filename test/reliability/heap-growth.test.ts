@@ -15,7 +15,13 @@ function factorsAfterCollections(output: string): number[] {
   return [...output.matchAll(LIMIT_LINE)].map((m) => Number(m[1]));
 }
 
-async function untilQuietCollection(server: ServerProcess, before: number): Promise<number[]> {
+/**
+ * Starts the built server with `nodeArgs` and GC tracing, and answers the factors of the full
+ * collections made after it was ready (at the latest, the one it makes once quiet for QUIET_MS).
+ */
+async function factorsOnceServing(nodeArgs: string[]): Promise<number[]> {
+  server = await startServer({ nodeArgs: ['--trace-gc-verbose', ...nodeArgs] });
+  const before = factorsAfterCollections(server.output()).length;
   const deadline = Date.now() + QUIET_MS + 10_000;
   for (;;) {
     const factors = factorsAfterCollections(server.output());
@@ -25,34 +31,22 @@ async function untilQuietCollection(server: ServerProcess, before: number): Prom
   }
 }
 
-describe('old-generation growth of the served process', () => {
-  let server: ServerProcess | undefined;
-  let dataDir: string | undefined;
+let server: ServerProcess | undefined;
 
+describe('old-generation growth of the served process', () => {
   afterEach(async () => {
     await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    server = dataDir = undefined;
+    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+    server = undefined;
   });
 
   it('is the fixed factor set at start-up, in every collection once serving', async () => {
-    server = await startServer({ nodeArgs: ['--trace-gc-verbose'] });
-    dataDir = server.dataDir;
-    // The collection made once the server has been quiet for QUIET_MS is surely after start-up.
-    const factors = await untilQuietCollection(
-      server,
-      factorsAfterCollections(server.output()).length,
-    );
+    const factors = await factorsOnceServing([]);
     expect(factors).toEqual(factors.map(() => 1 + HEAP_GROWING_PERCENT / 100));
   });
 
   it('leaves a factor given on the command line as it is', async () => {
-    server = await startServer({ nodeArgs: ['--trace-gc-verbose', '--heap-growing-percent=30'] });
-    dataDir = server.dataDir;
-    const factors = await untilQuietCollection(
-      server,
-      factorsAfterCollections(server.output()).length,
-    );
+    const factors = await factorsOnceServing(['--heap-growing-percent=30']);
     expect(factors).toEqual(factors.map(() => 1.3));
   });
 });
