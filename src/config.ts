@@ -45,6 +45,13 @@ export const configSchema = z.object({
   logFormat: z.enum(['json', 'pretty']).optional(),
   /** How long in-flight requests may run on after SIGTERM before they are cut. */
   shutdownGraceSeconds: seconds.default(25),
+  /**
+   * How long an idle keep-alive connection stays open. Above the 60 s idle timeout of common load
+   * balancers (nginx upstreams, AWS ALB), so they close a connection before the server does and
+   * never send a request on one the server is closing; far above MLflow's 5 s, so clients that
+   * pause between calls (the official client's thread pools) seldom meet a closing connection.
+   */
+  keepAliveSeconds: seconds.default(75),
   /** A request body that brings fewer than bodyMinRate bytes/s over this window is cut (408). */
   bodyTimeoutSeconds: seconds.default(30),
   bodyMinRate: z.coerce.number().int().min(0).default(1024),
@@ -131,6 +138,7 @@ export interface ConfigFlags {
   logLevel?: string;
   logFormat?: string;
   shutdownGrace?: string | number;
+  keepAliveTimeout?: string | number;
   bodyTimeout?: string | number;
   bodyMinRate?: string | number;
   maxJsonInFlight?: string | number;
@@ -164,6 +172,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: flags.logLevel ?? env.TRACKD_LOG_LEVEL,
     logFormat: flags.logFormat ?? env.TRACKD_LOG_FORMAT,
     shutdownGraceSeconds: flags.shutdownGrace ?? env.TRACKD_SHUTDOWN_GRACE,
+    keepAliveSeconds: flags.keepAliveTimeout ?? env.TRACKD_KEEP_ALIVE_TIMEOUT,
     bodyTimeoutSeconds: flags.bodyTimeout ?? env.TRACKD_BODY_TIMEOUT,
     bodyMinRate: flags.bodyMinRate ?? env.TRACKD_BODY_MIN_RATE,
     maxJsonInFlightMiB: flags.maxJsonInFlight ?? env.TRACKD_MAX_JSON_IN_FLIGHT,

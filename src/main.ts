@@ -40,6 +40,10 @@ program
   .option('--log-level <level>', `${LOG_LEVELS.join('|')} (env TRACKD_LOG_LEVEL)`)
   .option('--log-format <format>', 'json|pretty (env TRACKD_LOG_FORMAT)')
   .option('--shutdown-grace <seconds>', 'time running requests get after SIGTERM')
+  .option(
+    '--keep-alive-timeout <seconds>',
+    'how long idle connections stay open, default 75 (env TRACKD_KEEP_ALIVE_TIMEOUT)',
+  )
   .option('--body-timeout <seconds>', 'window in which a request body must move')
   .option('--body-min-rate <bytes>', 'bytes per second a request body must average per window')
   .option('--max-json-in-flight <MiB>', 'JSON request bodies held at once, server-wide')

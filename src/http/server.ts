@@ -11,6 +11,7 @@ import type { InFlightRequests } from './in-flight.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logging.js';
 import { answerClientError } from './client-errors.js';
+import { keepIdleConnections } from './keep-alive.js';
 
 /** Headers (the request line included) larger than this are refused by Node's parser (431/414). */
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -35,11 +36,13 @@ export async function listen(
 ): Promise<RunningServer> {
   const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
   // Node's requestTimeout bounds a whole request, uploads included; bodies are watched for
-  // progress instead (body-timeout.ts). Headers must arrive within a minute, and a connection
-  // idle for 5 minutes is closed.
+  // progress instead (body-timeout.ts). Headers must arrive within a minute, a request that moves
+  // nothing either way for 5 minutes is cut, and idle keep-alive connections close after
+  // config.keepAliveSeconds (keep-alive.ts).
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.timeout = 5 * 60 * 1000;
+  keepIdleConnections(server, config.keepAliveSeconds);
   server.on('clientError', answerClientError(logger));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

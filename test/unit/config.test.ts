@@ -41,6 +41,7 @@ describe('loadConfig', () => {
         TRACKD_PUBLIC_URL: 'https://trackd.example.com/',
         TRACKD_MAX_JSON_IN_FLIGHT: '32',
         TRACKD_LOG_LEVEL: 'warn',
+        TRACKD_KEEP_ALIVE_TIMEOUT: '90',
       },
     );
     expect(config).toMatchObject({
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
       corsAllowedOrigins: ['https://ui.example'],
       publicUrl: 'https://trackd.example.com',
       shutdownGraceSeconds: 5,
+      keepAliveSeconds: 90,
       bodyTimeoutSeconds: 2,
       maxJsonInFlightMiB: 32,
       logLevel: 'warn',
